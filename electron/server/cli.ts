@@ -1,0 +1,89 @@
+// `risk-desk`: the command line (docs/cli.md). Every command has --help; bad input exits non-zero
+// with one line naming what and where.
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { importBook } from '../core/book/importer';
+import { InputError } from '../core/book/types';
+import { defaultDbFile } from '../core/config';
+import { Desk } from '../core/desk';
+import { createLogger } from '../core/ports';
+import { Store } from '../core/store/store';
+import { APP_VERSION } from '../core/version';
+import { startServer } from './server';
+
+function port(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('must be an integer from 0 to 65535');
+  return n;
+}
+
+/** Prints one clear line and exits non-zero. */
+function fail(err: unknown): never {
+  const msg = err instanceof InputError ? err.message : err instanceof Error ? err.message : String(err);
+  process.stderr.write(`risk-desk: ${msg}\n`);
+  process.exit(err instanceof InputError ? 2 : 1);
+}
+
+export function buildCli(): Command {
+  const program = new Command('risk-desk')
+    .description('Real-time portfolio risk monitoring, alerting and escalation')
+    .version(APP_VERSION)
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ outputError: (str, write) => write(`risk-desk: ${str.replace(/^error: /, '')}`) });
+
+  program
+    .command('serve')
+    .description('run the engine headless and serve the dashboard and the API')
+    .addOption(new Option('--port <n>', 'port to listen on (0 picks a free one)').argParser(port).env('WEBSOCKET_PORT').default(8000))
+    .addOption(new Option('--host <addr>', 'address to bind').default('127.0.0.1'))
+    .addOption(new Option('--db <file>', 'SQLite database (created and migrated if new)').env('RISK_DESK_DB'))
+    .addOption(new Option('--feed <url>', 'market-data feed: ws://... or redis://host:port/db#channel').env('RISK_DESK_FEED'))
+    .addOption(new Option('--jwt-secret <secret>', 'HS256 secret for API tokens').env('WEBSOCKET_JWT_SECRET'))
+    .option('--no-demo', 'do not seed the demo book into an empty database')
+    .action(async (opts: { port: number; host: string; db?: string; demo: boolean }) => {
+      const logger = createLogger();
+      let desk: Desk;
+      try {
+        desk = Desk.open({ dbFile: opts.db ?? defaultDbFile(), demo: opts.demo, logger });
+      } catch (err) {
+        fail(err);
+      }
+      const server = await startServer(desk, { host: opts.host, port: opts.port }).catch(fail);
+      process.stdout.write(`listening on ${server.url}\n`);
+      const shutdown = async () => {
+        await server.close();
+        await desk.close();
+        process.exit(0);
+      };
+      process.once('SIGINT', shutdown);
+      process.once('SIGTERM', shutdown);
+    });
+
+  program
+    .command('import')
+    .description('load CSV files into a database in one transaction (all rows land or none)')
+    .requiredOption('--db <file>', 'SQLite database (created and migrated if new)')
+    .option('--prices <file>', 'prices: date,symbol,close (long) or date,SYM1,SYM2,... (wide)')
+    .option('--positions <file>', 'positions: portfolio_id,symbol,quantity')
+    .option('--portfolios <file>', 'portfolios: portfolio_id,name,nav[,currency]')
+    .action((opts: { db: string; prices?: string; positions?: string; portfolios?: string }) => {
+      if (!opts.prices && !opts.positions && !opts.portfolios) fail(new Error('import: give at least one of --prices, --positions, --portfolios'));
+      let store: Store | undefined;
+      try {
+        store = Store.open(opts.db);
+        const s = importBook(store, opts);
+        process.stdout.write(`imported ${s.portfolios} portfolios, ${s.prices} prices for ${s.symbols} symbols, ${s.positions} positions into ${opts.db}\n`);
+      } catch (err) {
+        fail(err);
+      } finally {
+        store?.close();
+      }
+    });
+
+  return program;
+}
+
+export async function main(argv = process.argv): Promise<void> {
+  await buildCli().parseAsync(argv);
+}
+
+if (require.main === module) void main();
