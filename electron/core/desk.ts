@@ -1,6 +1,7 @@
 // The desk: the engine's composition root. Electron's main process and the headless server
 // both host exactly this object; everything they expose goes through it.
 import { seedDemoBook } from './demo/seed';
+import { EventBus } from './events';
 import { type Clock, type Logger, silentLogger, systemClock } from './ports';
 import { Store } from './store/store';
 
@@ -14,6 +15,7 @@ export interface DeskOptions {
 
 export class Desk {
   readonly startedAt: number;
+  readonly events: EventBus;
 
   private constructor(
     readonly store: Store,
@@ -21,6 +23,7 @@ export class Desk {
     readonly logger: Logger,
   ) {
     this.startedAt = clock.now();
+    this.events = new EventBus(logger);
   }
 
   static open(opts: DeskOptions): Desk {

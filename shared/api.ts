@@ -1,0 +1,148 @@
+// The one typed contract between the engine and its clients. Each endpoint has a name, an
+// HTTP route, the least role allowed, and zod schemas for its input and output. The same table
+// drives: the REST routes of `risk-desk serve`, the Electron IPC bridge (invoke by name), the
+// dashboard's client interface, request validation (400 with field and reason), and the
+// OpenAPI document at /api/openapi.json.
+//
+// Input is one object: path parameters, query string and JSON body merged. Query values arrive
+// as strings over HTTP, so numeric inputs use z.coerce.
+import { z } from 'zod';
+import { Alert, AlertStatus, AuditEntry, Portfolio, type Role, Severity, Threshold, ThresholdInput } from './domain';
+import { FeedStatus } from './events';
+import { METRIC_PATHS } from './metrics';
+import { RiskSnapshotSchema } from './metrics-schema';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+export interface Endpoint<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
+  method: HttpMethod;
+  path: string;
+  /** The least role allowed; roles rank viewer < risk_manager < admin. null = no token needed. */
+  role: Role | null;
+  summary: string;
+  input: I;
+  output: O;
+}
+
+const endpoint = <I extends z.ZodType, O extends z.ZodType>(e: Endpoint<I, O>) => e;
+
+const none = z.object({}).strict();
+const idParam = z.object({ id: z.coerce.number().int().positive() });
+const portfolioParam = z.object({ id: z.string().min(1) });
+const isoTime = z.string().datetime({ offset: true });
+
+/** Cursor pagination: pass `next_cursor` back as `cursor` for the next page. */
+export const page = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), next_cursor: z.string().nullable() });
+const pageInput = { limit: z.coerce.number().int().min(1).max(1000).default(100), cursor: z.string().optional() };
+
+export const Health = z.object({
+  status: z.enum(['ok', 'degraded']),
+  version: z.string(),
+  uptime_seconds: z.number(),
+  feed: FeedStatus.nullable(),
+  last_cycle_at: isoTime.nullable(),
+});
+
+export const PortfolioSummary = Portfolio.extend({ positions: z.number().int(), stale: z.boolean() });
+
+export const HistoryPoint = z.object({ ts: isoTime, value: z.number().nullable() });
+
+export const ErrorBody = z.object({
+  error: z.object({
+    /** Machine-readable: bad_request, unauthorized, forbidden, not_found, conflict, rate_limited, internal. */
+    code: z.string(),
+    message: z.string(),
+    /** For validation errors: one entry per offending field. */
+    issues: z.array(z.object({ field: z.string(), reason: z.string() })).optional(),
+  }),
+});
+export type ErrorBody = z.infer<typeof ErrorBody>;
+
+export const api = {
+  health: endpoint({ method: 'GET', path: '/api/health', role: null, summary: 'Status, version, feed state, last cycle time', input: none, output: Health }),
+
+  'portfolios.list': endpoint({ method: 'GET', path: '/api/portfolios', role: 'viewer', summary: 'Every portfolio', input: none, output: z.array(PortfolioSummary) }),
+  'portfolios.metrics': endpoint({
+    method: 'GET',
+    path: '/api/portfolios/:id/metrics',
+    role: 'viewer',
+    summary: "The portfolio's latest risk snapshot",
+    input: portfolioParam,
+    output: RiskSnapshotSchema,
+  }),
+  'portfolios.history': endpoint({
+    method: 'GET',
+    path: '/api/portfolios/:id/history',
+    role: 'viewer',
+    summary: 'Stored history of one metric over a time range',
+    input: portfolioParam.extend({ metric: z.enum(METRIC_PATHS), since: isoTime.optional(), until: isoTime.optional() }),
+    output: z.object({ portfolio_id: z.string(), metric: z.enum(METRIC_PATHS), points: z.array(HistoryPoint) }),
+  }),
+
+  'alerts.list': endpoint({
+    method: 'GET',
+    path: '/api/risk/alerts',
+    role: 'viewer',
+    summary: 'Alerts, newest first, with filters',
+    input: z.object({ status: AlertStatus.optional(), severity: Severity.optional(), portfolio_id: z.string().optional(), since: isoTime.optional(), ...pageInput }),
+    output: page(Alert),
+  }),
+  'alerts.acknowledge': endpoint({
+    method: 'POST',
+    path: '/api/risk/alerts/:id/acknowledge',
+    role: 'risk_manager',
+    summary: 'Acknowledge an alert (stops further escalation steps)',
+    input: idParam.extend({ comment: z.string().max(2000).default('') }),
+    output: Alert,
+  }),
+  'alerts.resolve': endpoint({
+    method: 'POST',
+    path: '/api/risk/alerts/:id/resolve',
+    role: 'risk_manager',
+    summary: 'Resolve an alert by hand (cancels pending escalation)',
+    input: idParam.extend({ reason: z.string().max(2000).default('') }),
+    output: Alert,
+  }),
+
+  'thresholds.list': endpoint({ method: 'GET', path: '/api/risk/thresholds', role: 'viewer', summary: 'Every alert threshold', input: none, output: z.array(Threshold) }),
+  'thresholds.create': endpoint({ method: 'POST', path: '/api/risk/thresholds', role: 'risk_manager', summary: 'Add a threshold', input: ThresholdInput, output: Threshold }),
+  'thresholds.update': endpoint({
+    method: 'PUT',
+    path: '/api/risk/thresholds/:id',
+    role: 'risk_manager',
+    summary: 'Replace a threshold',
+    input: ThresholdInput.extend({ id: z.coerce.number().int().positive() }),
+    output: Threshold,
+  }),
+  'thresholds.delete': endpoint({
+    method: 'DELETE',
+    path: '/api/risk/thresholds/:id',
+    role: 'risk_manager',
+    summary: 'Delete a threshold',
+    input: idParam,
+    output: z.object({ deleted: z.literal(true) }),
+  }),
+
+  'audit.list': endpoint({
+    method: 'GET',
+    path: '/api/audit',
+    role: 'viewer',
+    summary: 'The audit trail, newest first',
+    input: z.object({ entity: z.string().optional(), entity_id: z.string().optional(), ...pageInput }),
+    output: page(AuditEntry),
+  }),
+} as const satisfies Record<string, Endpoint>;
+
+export type Api = typeof api;
+export type EndpointName = keyof Api;
+/** What a caller passes (defaults optional). */
+export type EndpointInput<K extends EndpointName> = z.input<Api[K]['input']>;
+/** What a handler receives (validated, defaults filled). */
+export type EndpointArgs<K extends EndpointName> = z.output<Api[K]['input']>;
+export type EndpointOutput<K extends EndpointName> = z.output<Api[K]['output']>;
+
+/** Who is calling: from the JWT when served, the signed-in desktop user in Electron. */
+export interface CallContext {
+  actor: string;
+  role: Role;
+}
