@@ -146,3 +146,8 @@ export interface CallContext {
   actor: string;
   role: Role;
 }
+
+/** The engine's implementation of the contract: one function per endpoint. */
+export type DeskHandlers = {
+  [K in EndpointName]: (args: EndpointArgs<K>, ctx: CallContext) => EndpointOutput<K> | Promise<EndpointOutput<K>>;
+};
