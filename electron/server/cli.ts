@@ -8,7 +8,13 @@ import { Desk } from '../core/desk';
 import { createLogger } from '../core/ports';
 import { Store } from '../core/store/store';
 import { APP_VERSION } from '../core/version';
+import { ROLES, type Role } from '../../shared/domain';
+import { parseDuration, TokenAuthority } from './auth';
+import { parseOrigins } from './security';
 import { startServer } from './server';
+
+/** The printed admin link's token lives as long as a generated secret is likely to (it dies with the process). */
+const GENERATED_ADMIN_TOKEN_SECONDS = 30 * 86_400;
 
 function port(value: string): number {
   const n = Number(value);
@@ -37,25 +43,61 @@ export function buildCli(): Command {
     .addOption(new Option('--host <addr>', 'address to bind').default('127.0.0.1'))
     .addOption(new Option('--db <file>', 'SQLite database (created and migrated if new)').env('RISK_DESK_DB'))
     .addOption(new Option('--feed <url>', 'market-data feed: ws://... or redis://host:port/db#channel').env('RISK_DESK_FEED'))
-    .addOption(new Option('--jwt-secret <secret>', 'HS256 secret for API tokens').env('WEBSOCKET_JWT_SECRET'))
+    .addOption(new Option('--jwt-secret <secret>', 'HS256 secret for API tokens (prefer the environment variable: flags show in ps)').env('WEBSOCKET_JWT_SECRET'))
+    .addOption(new Option('--allow-origin <origins...>', 'browser origins besides this server allowed to call the API (e.g. https://dash.example.com)').default([]))
     .option('--no-demo', 'do not seed the demo book into an empty database')
-    .action(async (opts: { port: number; host: string; db?: string; demo: boolean }) => {
+    .action(async (opts: { port: number; host: string; db?: string; demo: boolean; jwtSecret?: string; allowOrigin: string[] }) => {
       const logger = createLogger();
+      let auth: TokenAuthority;
+      let allowOrigins: Set<string>;
+      try {
+        auth = opts.jwtSecret ? TokenAuthority.fromSecret(opts.jwtSecret) : TokenAuthority.generate();
+        allowOrigins = parseOrigins(opts.allowOrigin);
+      } catch (err) {
+        fail(err);
+      }
+      if (auth.weak) logger.warn({}, 'the configured JWT secret is shorter than 32 bytes; use a longer random secret');
       let desk: Desk;
       try {
         desk = Desk.open({ dbFile: opts.db ?? defaultDbFile(), demo: opts.demo, logger });
       } catch (err) {
         fail(err);
       }
-      const server = await startServer(desk, { host: opts.host, port: opts.port }).catch(fail);
+      const server = await startServer(desk, { host: opts.host, port: opts.port, auth, allowOrigins, logger }).catch(fail);
       process.stdout.write(`listening on ${server.url}\n`);
+      if (auth.generated) {
+        // No secret was configured, so nobody else can mint a token: print an admin link, as notebook servers do.
+        const token = await auth.sign({ sub: 'admin', role: 'admin', expiresInSeconds: GENERATED_ADMIN_TOKEN_SECONDS });
+        process.stdout.write(`open the dashboard as admin (valid until this server stops): ${server.url}/?token=${token}\n`);
+      }
+      let stopping = false;
       const shutdown = async () => {
+        if (stopping) return;
+        stopping = true;
         await server.close();
         await desk.close();
         process.exit(0);
       };
       process.once('SIGINT', shutdown);
       process.once('SIGTERM', shutdown);
+    });
+
+  program
+    .command('token')
+    .description('mint an API token for a script or a person (needs the same secret as the server)')
+    .addOption(new Option('--role <role>', 'what the token may do').choices([...ROLES]).makeOptionMandatory())
+    .requiredOption('--sub <name>', 'who the token is for (recorded as the actor in the audit trail)')
+    .addOption(new Option('--expires <duration>', 'lifetime: a number and s, m, h or d (at most 366d)').default('8h'))
+    .addOption(new Option('--jwt-secret <secret>', 'HS256 secret the server uses').env('WEBSOCKET_JWT_SECRET'))
+    .action(async (opts: { role: Role; sub: string; expires: string; jwtSecret?: string }) => {
+      if (!opts.jwtSecret) fail(new Error('token: no secret: give --jwt-secret or set WEBSOCKET_JWT_SECRET (the one the server uses)'));
+      try {
+        const expiresInSeconds = parseDuration(opts.expires);
+        const token = await TokenAuthority.fromSecret(opts.jwtSecret).sign({ sub: opts.sub, role: opts.role, expiresInSeconds });
+        process.stdout.write(`${token}\n`);
+      } catch (err) {
+        fail(new Error(`token: ${err instanceof Error ? err.message : String(err)}`));
+      }
     });
 
   program
