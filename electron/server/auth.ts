@@ -128,6 +128,11 @@ export class AuthFailureLimiter {
     return list;
   }
 
+  /** Addresses currently remembered. */
+  get tracked(): number {
+    return this.failures.size;
+  }
+
   /** Seconds until the address may try again, or 0 when it is not blocked. */
   retryAfter(ip: string): number {
     const now = this.clock.now();

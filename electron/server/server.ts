@@ -79,6 +79,9 @@ export async function startServer(desk: Desk, opts: ServerOptions): Promise<Runn
 
   const app = Fastify({ logger: false, bodyLimit: opts.bodyLimit ?? 1 << 20, return503OnClosing: true, forceCloseConnections: true });
 
+  // JSON only: a form or plain-text body is a 415, not a string the handlers never expect.
+  app.removeContentTypeParser(['text/plain']);
+
   const fail = (reply: FastifyReply, status: number, code: string, message: string, headers: Record<string, string> = {}) =>
     reply.code(status).headers(headers).type('application/json; charset=utf-8').send(errorBody(code, message));
 

@@ -1,7 +1,10 @@
 // Test helpers for the server: a real desk on a temporary SQLite file, a real server on a free
 // port, tokens for each role, and a WebSocket client that waits for the message it expects.
+import { randomBytes } from 'node:crypto';
+import net from 'node:net';
 import { WebSocket } from 'ws';
-import type { Role } from '../../shared/domain';
+import type { Alert, Role } from '../../shared/domain';
+import { type RiskSnapshot, SCALAR_METRICS } from '../../shared/metrics';
 import { Desk } from '../core/desk';
 import type { Clock, Logger } from '../core/ports';
 import { tempDir } from '../core/testing';
@@ -118,5 +121,138 @@ export class TestSocket {
   close(): Promise<{ code: number; reason: string }> {
     if (this.ws.readyState === WebSocket.OPEN || this.ws.readyState === WebSocket.CONNECTING) this.ws.close();
     return this.closed;
+  }
+}
+
+/** A Logger (our port) that keeps what it is told, to assert on logs. */
+export class RecordingLogger implements Logger {
+  constructor(readonly lines: { level: string; fields: Record<string, unknown>; msg: string }[] = []) {}
+  private add(level: string, fields: Record<string, unknown>, msg: string) {
+    this.lines.push({ level, fields, msg });
+  }
+  debug(fields: Record<string, unknown>, msg: string) {
+    this.add('debug', fields, msg);
+  }
+  info(fields: Record<string, unknown>, msg: string) {
+    this.add('info', fields, msg);
+  }
+  warn(fields: Record<string, unknown>, msg: string) {
+    this.add('warn', fields, msg);
+  }
+  error(fields: Record<string, unknown>, msg: string) {
+    this.add('error', fields, msg);
+  }
+  child(bindings: Record<string, unknown>): Logger {
+    const wrap = (level: 'debug' | 'info' | 'warn' | 'error') => (fields: Record<string, unknown>, msg: string) => this[level]({ ...bindings, ...fields }, msg);
+    return { debug: wrap('debug'), info: wrap('info'), warn: wrap('warn'), error: wrap('error'), child: (more) => this.child({ ...bindings, ...more }) };
+  }
+  /** Everything logged, as text (errors with their message and stack). */
+  text(): string {
+    return this.lines
+      .map((l) => JSON.stringify({ ...l, fields: l.fields }, (_k, v) => (v instanceof Error ? { message: v.message, stack: v.stack } : v)))
+      .join('\n');
+  }
+}
+
+/** A RiskSnapshot with every metric set (values are arbitrary but finite). */
+export function sampleSnapshot(portfolioId: string, at = new Date().toISOString(), seed = 1): RiskSnapshot {
+  const v = (k: number) => -0.01 * ((seed * 7 + k) % 13) - 0.001;
+  const scalars = Object.fromEntries(SCALAR_METRICS.map((m, k) => [m, v(k)])) as Record<(typeof SCALAR_METRICS)[number], number>;
+  return {
+    ...scalars,
+    concentration_risk: { max_position: 0.2, hhi: 0.12, effective_positions: 8.3, top5: 0.6 },
+    portfolio_id: portfolioId,
+    as_of: at.slice(0, 10),
+    observations: 252,
+    timestamp: at,
+    null_reasons: {},
+    stale: false,
+  };
+}
+
+/** An Alert as the alert engine emits it. */
+export function sampleAlert(id: number, portfolioId = 'tech_growth', at = new Date().toISOString()): Alert {
+  return {
+    id,
+    portfolio_id: portfolioId,
+    threshold_id: 1,
+    metric_type: 'var_95',
+    severity: 'HIGH',
+    status: 'TRIGGERED',
+    comparison_type: 'less_than',
+    current_value: -0.045,
+    threshold_value: -0.03,
+    worst_value: -0.045,
+    breach_count: 1,
+    description: 'One-day 95% VaR beyond 3% of NAV',
+    flapping: false,
+    previous_alert_id: null,
+    triggered_at: at,
+    updated_at: at,
+    acknowledged_at: null,
+    acknowledged_by: null,
+    resolved_at: null,
+    resolved_by: null,
+    resolution: null,
+  };
+}
+
+/**
+ * A WebSocket client written by hand over a raw TCP socket, so a test can make it misbehave the
+ * way real peers do: stop reading (socket paused) or never answer pings.
+ */
+export class RawWsPeer {
+  private constructor(readonly socket: net.Socket) {}
+
+  static async connect(url: string, token: string): Promise<RawWsPeer> {
+    const u = new URL(url);
+    const socket = net.connect(Number(u.port), u.hostname);
+    await new Promise<void>((resolve, reject) => {
+      socket.once('connect', resolve);
+      socket.once('error', reject);
+    });
+    socket.write(
+      `GET ${u.pathname}?token=${encodeURIComponent(token)} HTTP/1.1\r\nHost: ${u.host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+        `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+    );
+    const head = await new Promise<string>((resolve, reject) => {
+      let buf = '';
+      const onData = (b: Buffer) => {
+        buf += b.toString('latin1');
+        const end = buf.indexOf('\r\n\r\n');
+        if (end >= 0) {
+          socket.off('data', onData);
+          resolve(buf.slice(0, end));
+        }
+      };
+      socket.on('data', onData);
+      socket.once('error', reject);
+    });
+    if (!head.startsWith('HTTP/1.1 101')) throw new Error(`upgrade refused: ${head.split('\r\n')[0]}`);
+    return new RawWsPeer(socket);
+  }
+
+  /** Sends one masked text frame (clients must mask). */
+  sendText(text: string): void {
+    const payload = Buffer.from(text);
+    const mask = randomBytes(4);
+    const len = payload.length;
+    const header = len < 126 ? Buffer.from([0x81, 0x80 | len]) : Buffer.from([0x81, 0x80 | 126, len >> 8, len & 255]);
+    const masked = Buffer.alloc(len);
+    for (let i = 0; i < len; i++) masked[i] = payload[i] ^ mask[i & 3];
+    this.socket.write(Buffer.concat([header, mask, masked]));
+  }
+
+  /** Stops reading: the kernel buffers fill and the server sees backpressure, and pings go unanswered. */
+  stopReading(): void {
+    this.socket.pause();
+  }
+
+  get closed(): boolean {
+    return this.socket.destroyed || this.socket.readableEnded;
+  }
+
+  destroy(): void {
+    this.socket.destroy();
   }
 }
