@@ -1,9 +1,11 @@
 // /ws/risk: pushes the engine's events to WebSocket clients.
 //
 // Fan-out is built for thousands of clients on one event loop:
-// - each event is serialised once, to one Buffer shared by every recipient;
+// - each event is serialised and framed once: a server-to-client frame is unmasked, so the same
+//   bytes go to every recipient;
 // - events are batched per flush (at most one flush per `flushIntervalMs` under load, at once when
-//   idle) and each client's frames for a flush go out in one corked write;
+//   idle) and each client's frames for a flush go out in one socket write (clients subscribed to
+//   everything share one concatenated buffer per flush);
 // - backpressure is per connection: while a client's unsent bytes exceed the soft limit, its
 //   risk_metrics_update frames are coalesced (the latest snapshot per portfolio waits; older ones
 //   are dropped and counted) instead of queued. Other events are never coalesced; a client whose
@@ -66,7 +68,31 @@ export interface HubCounters {
 interface Entry {
   /** Set for risk_metrics_update: the portfolio it is about (filters and coalesces). */
   portfolioId?: string;
+  /** The complete WebSocket frame. */
   frame: Buffer;
+}
+
+/**
+ * One final, unmasked text frame (RFC 6455 section 5.2), as a server sends it. Written straight to
+ * the client's socket: with permessage-deflate off, ws writes each of its own frames (replies,
+ * pings, close) to the socket whole and at once, so frames never interleave.
+ */
+export function textFrame(payload: Buffer): Buffer {
+  const len = payload.length;
+  const headerLength = len < 126 ? 2 : len < 65_536 ? 4 : 10;
+  const frame = Buffer.allocUnsafe(headerLength + len);
+  frame[0] = 0x81;
+  if (len < 126) frame[1] = len;
+  else if (len < 65_536) {
+    frame[1] = 126;
+    frame.writeUInt16BE(len, 2);
+  } else {
+    frame[1] = 127;
+    frame.writeUInt32BE(Math.floor(len / 2 ** 32), 2);
+    frame.writeUInt32BE(len >>> 0, 6);
+  }
+  payload.copy(frame, headerLength);
+  return frame;
 }
 
 /**
@@ -104,8 +130,6 @@ class Client {
     return this.ws.bufferedAmount;
   }
 }
-
-const TEXT = { binary: false } as const;
 
 function rawHttpResponse(status: number, statusText: string, body: ErrorBody, extra: Record<string, string> = {}): string {
   const json = JSON.stringify(body);
@@ -301,7 +325,7 @@ export class Hub {
   /** Queues an event for every client that wants it. */
   publish(event: DeskEvent): void {
     if (this.closed) return;
-    const frame = Buffer.from(JSON.stringify(event), 'utf8');
+    const frame = textFrame(Buffer.from(JSON.stringify(event), 'utf8'));
     if (event.type === 'risk_metrics_update') {
       const at = this.batchIndex.get(event.portfolio_id);
       // Two snapshots of one portfolio in one batch: only the newer is worth sending.
@@ -327,42 +351,42 @@ export class Hub {
     if (batch.length === 0) return;
     this.batch = [];
     this.batchIndex.clear();
-    for (const client of this.clients) this.deliver(client, batch);
+    let everything: Buffer | null = null;
+    for (const client of this.clients) {
+      if (client.ws.readyState !== WebSocket.OPEN) continue;
+      if (client.all && client.pending.size === 0 && client.unsent <= this.options.softBufferBytes) {
+        // The common case: the whole batch, one buffer shared by every such client.
+        everything ??= Buffer.concat(batch.map((e) => e.frame));
+        this.write(client, everything, batch.length);
+      } else this.deliver(client, batch);
+      if (this.dropIfTooSlow(client)) continue;
+      if (client.pending.size) this.markBacklogged(client);
+    }
   }
 
+  private write(client: Client, data: Buffer, frames: number): void {
+    client.socket.write(data);
+    this.counters.frames_sent_total += frames;
+  }
+
+  /** One client's share of a batch; metric frames wait (coalesced) while the client is backlogged. */
   private deliver(client: Client, batch: Entry[]): void {
-    const { ws, socket } = client;
-    if (ws.readyState !== WebSocket.OPEN) return;
     const backlogged = client.unsent > this.options.softBufferBytes;
-    socket.cork();
-    try {
-      if (!backlogged && client.pending.size) this.sendPending(client);
-      for (const e of batch) {
-        if (e.portfolioId === undefined) {
-          ws.send(e.frame, TEXT);
-          this.counters.frames_sent_total++;
-        } else if (client.wants(e.portfolioId)) {
-          if (backlogged) {
-            if (client.pending.has(e.portfolioId)) this.counters.coalesced_total++;
-            client.pending.set(e.portfolioId, e.frame);
-          } else {
-            ws.send(e.frame, TEXT);
-            this.counters.frames_sent_total++;
-          }
-        }
-      }
-    } finally {
-      socket.uncork();
+    const out: Buffer[] = [];
+    if (!backlogged) this.takePending(client, out);
+    for (const e of batch) {
+      if (e.portfolioId === undefined) out.push(e.frame);
+      else if (!client.wants(e.portfolioId)) continue;
+      else if (backlogged) {
+        if (client.pending.has(e.portfolioId)) this.counters.coalesced_total++;
+        client.pending.set(e.portfolioId, e.frame);
+      } else out.push(e.frame);
     }
-    if (this.dropIfTooSlow(client)) return;
-    if (client.pending.size) this.markBacklogged(client);
+    if (out.length) this.write(client, out.length === 1 ? out[0] : Buffer.concat(out), out.length);
   }
 
-  private sendPending(client: Client): void {
-    for (const frame of client.pending.values()) {
-      client.ws.send(frame, TEXT);
-      this.counters.frames_sent_total++;
-    }
+  private takePending(client: Client, out: Buffer[]): void {
+    for (const frame of client.pending.values()) out.push(frame);
     client.pending.clear();
   }
 
@@ -393,9 +417,9 @@ export class Hub {
         continue;
       }
       if (client.unsent > this.options.softBufferBytes) continue;
-      client.socket.cork();
-      this.sendPending(client);
-      client.socket.uncork();
+      const out: Buffer[] = [];
+      this.takePending(client, out);
+      if (out.length) this.write(client, Buffer.concat(out), out.length);
       this.backlogged.delete(client);
     }
     if (this.backlogged.size === 0 && this.drainTimer) {
