@@ -109,3 +109,16 @@ export function buildOpenApi(version: string): Record<string, unknown> {
     },
   };
 }
+
+export const ENDPOINT_TABLE_START = '<!-- endpoints:start (generated from shared/api.ts by `npx tsx scripts/api-docs.ts`) -->';
+export const ENDPOINT_TABLE_END = '<!-- endpoints:end -->';
+
+/** The endpoint table of docs/api.md, from the same table as the routes. */
+export function endpointTable(): string {
+  const rows = (Object.entries(api) as [string, Endpoint][]).map(([name, ep]) => {
+    const input = z.toJSONSchema(ep.input, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
+    const fields = Object.keys(input.properties ?? {}).filter((k) => !ep.path.includes(`:${k}`));
+    return `| \`${ep.method}\` | \`${ep.path}\` | ${ep.role ?? 'none'} | ${ep.summary} | ${fields.map((f) => `\`${f}\``).join(', ')} | \`${name}\` |`;
+  });
+  return [ENDPOINT_TABLE_START, '| method | path | least role | what | input fields | name |', '| --- | --- | --- | --- | --- | --- |', ...rows, ENDPOINT_TABLE_END].join('\n');
+}
