@@ -70,6 +70,8 @@ async function main() {
       }
       await ask(child, { cmd: 'reset' });
       const countersBefore = JSON.stringify(server.hub.counters.dropped_clients) + server.hub.counters.coalesced_total;
+      const flushesBefore = server.hub.counters.flushes_total;
+      const flushSecondsBefore = server.hub.counters.flush_seconds_total;
 
       // One update per portfolio per second, spread evenly: a 10 ms tick emits those due.
       let emitted = 0;
@@ -96,13 +98,13 @@ async function main() {
       const r = await ask(child, { cmd: 'report' });
       const serverDrops = JSON.stringify(server.hub.counters.dropped_clients) + server.hub.counters.coalesced_total !== countersBefore;
       const drops = r.minUpdates < emitted || r.closedUnexpectedly > 0 || serverDrops;
-      const ok = r.p99 <= TARGET_P99_MS && !drops && r.parseFailures === 0;
+      const ok = r.p99 <= TARGET_P99_MS && !drops && r.parseFailures === 0 && r.protocolErrors === 0;
       report(
         `${n} clients: update latency p50 / p99 / max`,
         `${r.p50} / ${r.p99} / ${r.max} ms`,
         `p99 <= ${TARGET_P99_MS} ms`,
       );
-      console.log(`      ${(r.samples / STEP_SECONDS / 1000).toFixed(0)}k updates/s delivered; per client ${r.minUpdates}..${r.maxUpdates} of ${emitted}; ${drops ? 'DROPS' : 'no drops'}; server CPU ${serverCpu.toFixed(0)}%, clients CPU ${r.cpu}%; server RSS ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MB`);
+      console.log(`      ${(r.samples / STEP_SECONDS / 1000).toFixed(0)}k updates/s delivered; per client ${r.minUpdates}..${r.maxUpdates} of ${emitted}; ${drops ? 'DROPS' : 'no drops'}; ${server.hub.counters.flushes_total - flushesBefore} flushes averaging ${(((server.hub.counters.flush_seconds_total - flushSecondsBefore) * 1000) / Math.max(1, server.hub.counters.flushes_total - flushesBefore)).toFixed(1)} ms; server CPU ${serverCpu.toFixed(0)}%, clients CPU ${r.cpu}%; server RSS ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MB`);
       if (!ok) break;
       best = n;
     }

@@ -124,6 +124,17 @@ describe('subscriptions', () => {
   });
 });
 
+describe('framing', () => {
+  it.each([0, 125, 126, 65_535, 65_536, 200_000])('delivers a %i-character event intact (7, 16 and 64-bit frame lengths)', async (size) => {
+    const s = await TestSocket.open(t.wsUrl, viewer);
+    const message = 'x'.repeat(size);
+    t.desk.events.emit('system', { level: 'info', message, at: new Date().toISOString() });
+    const got = await s.next((m) => m.type === 'system' && typeof m.message === 'string' && m.message.length === size);
+    expect(got.message).toBe(message);
+    await s.close();
+  });
+});
+
 describe('bad client messages', () => {
   it('answers each with an error, counts it, and keeps the connection and the server alive', async () => {
     const s = await TestSocket.open(t.wsUrl, viewer);

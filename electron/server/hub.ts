@@ -5,7 +5,9 @@
 //   bytes go to every recipient;
 // - events are batched per flush (at most one flush per `flushIntervalMs` under load, at once when
 //   idle) and each client's frames for a flush go out in one socket write (clients subscribed to
-//   everything share one concatenated buffer per flush);
+//   everything share one concatenated buffer per flush). A flush costs one write per client, so
+//   the gap before the next flush is at least twice the last flush's duration: with thousands
+//   of clients the server batches more per write instead of spending all its time writing;
 // - backpressure is per connection: while a client's unsent bytes exceed the soft limit, its
 //   risk_metrics_update frames are coalesced (the latest snapshot per portfolio waits; older ones
 //   are dropped and counted) instead of queued. Other events are never coalesced; a client whose
@@ -38,7 +40,7 @@ export interface HubOptions {
   softBufferBytes: number;
   /** Unsent bytes above which the client is dropped. */
   hardBufferBytes: number;
-  /** Shortest time between two flushes while events keep coming. */
+  /** Shortest time between two flushes while events keep coming (stretched under load, see above). */
   flushIntervalMs: number;
   maxClients: number;
   /** Malformed messages a connection may send before it is closed (1008). */
@@ -63,6 +65,9 @@ export interface HubCounters {
   coalesced_total: number;
   malformed_total: number;
   frames_sent_total: number;
+  flushes_total: number;
+  /** Time spent writing batches to clients. */
+  flush_seconds_total: number;
 }
 
 interface Entry {
@@ -147,6 +152,8 @@ export class Hub {
     coalesced_total: 0,
     malformed_total: 0,
     frames_sent_total: 0,
+    flushes_total: 0,
+    flush_seconds_total: 0,
   };
   private readonly wss: WebSocketServer;
   private readonly clients = new Set<Client>();
@@ -155,6 +162,8 @@ export class Hub {
   private readonly batchIndex = new Map<string, number>();
   private flushTimer: NodeJS.Timeout | NodeJS.Immediate | null = null;
   private lastFlush = 0;
+  /** Duration of the last flush, ms. */
+  private lastFlushCost = 0;
   private readonly heartbeat: NodeJS.Timeout;
   private drainTimer: NodeJS.Timeout | null = null;
   private readonly unsubscribe: (() => void)[] = [];
@@ -340,7 +349,7 @@ export class Hub {
 
   private scheduleFlush(): void {
     if (this.flushTimer) return;
-    const wait = this.lastFlush + this.options.flushIntervalMs - Date.now();
+    const wait = this.lastFlush + Math.max(this.options.flushIntervalMs, 2 * this.lastFlushCost) - Date.now();
     this.flushTimer = wait > 0 ? setTimeout(() => this.flush(), wait) : setImmediate(() => this.flush());
   }
 
@@ -351,6 +360,7 @@ export class Hub {
     if (batch.length === 0) return;
     this.batch = [];
     this.batchIndex.clear();
+    const started = performance.now();
     let everything: Buffer | null = null;
     for (const client of this.clients) {
       if (client.ws.readyState !== WebSocket.OPEN) continue;
@@ -362,6 +372,9 @@ export class Hub {
       if (this.dropIfTooSlow(client)) continue;
       if (client.pending.size) this.markBacklogged(client);
     }
+    this.lastFlushCost = performance.now() - started;
+    this.counters.flushes_total++;
+    this.counters.flush_seconds_total += this.lastFlushCost / 1000;
   }
 
   private write(client: Client, data: Buffer, frames: number): void {
