@@ -77,7 +77,15 @@ export async function startServer(desk: Desk, opts: ServerOptions): Promise<Runn
   const authFailures = metrics.counter('risk_desk_auth_failures_total', 'Refused tokens by reason (REST and WebSocket)');
   const disposeMetrics = registerMetrics(metrics, desk, hub);
 
-  const app = Fastify({ logger: false, bodyLimit: opts.bodyLimit ?? 1 << 20, return503OnClosing: true, forceCloseConnections: true });
+  const app = Fastify({
+    logger: false,
+    bodyLimit: opts.bodyLimit ?? 1 << 20,
+    // A client that trickles a request in is cut after 30 s rather than holding a socket forever.
+    requestTimeout: 30_000,
+    maxParamLength: 256,
+    return503OnClosing: true,
+    forceCloseConnections: true,
+  });
 
   // JSON only: a form or plain-text body is a 415, not a string the handlers never expect.
   app.removeContentTypeParser(['text/plain']);
