@@ -271,6 +271,7 @@ export class Hub {
 
   private expired(client: Client): boolean {
     if (client.token.exp * 1000 > this.desk.clock.now()) return false;
+    if (client.ws.readyState !== WebSocket.OPEN) return true;
     this.counters.dropped_clients.token_expired++;
     client.ws.close(WS_CLOSE.tokenExpired, 'token expired: reconnect with a fresh token');
     return true;
@@ -333,7 +334,7 @@ export class Hub {
 
   /** Queues an event for every client that wants it. */
   publish(event: DeskEvent): void {
-    if (this.closed) return;
+    if (this.closed || this.clients.size === 0) return;
     const frame = textFrame(Buffer.from(JSON.stringify(event), 'utf8'));
     if (event.type === 'risk_metrics_update') {
       const at = this.batchIndex.get(event.portfolio_id);
