@@ -27,9 +27,15 @@ describe('risk-desk serve: the dashboard origin in a browser', () => {
     const res = await page.goto(desk.adminUrl!);
     expect(res!.headers()['content-security-policy']).toMatch(/script-src 'self'/);
     const result = await page.evaluate(async (tok) => {
+      // This runs in the page; the test's tsconfig has no DOM types, so name what it uses.
+      const w = globalThis as unknown as {
+        location: { host: string };
+        document: { createElement(tag: 'script'): { textContent: string }; body: { appendChild(node: unknown): void } };
+        __inlineRan?: boolean;
+      };
       const api = await fetch('/api/portfolios', { headers: { authorization: `Bearer ${tok}` } });
       const pong = await new Promise<string>((resolve, reject) => {
-        const ws = new WebSocket(`ws://${location.host}/ws/risk?token=${tok}`);
+        const ws = new WebSocket(`ws://${w.location.host}/ws/risk?token=${tok}`);
         ws.onopen = () => ws.send(JSON.stringify({ type: 'ping', id: 'e2e' }));
         ws.onmessage = (e) => {
           const m = JSON.parse(e.data);
@@ -41,10 +47,10 @@ describe('risk-desk serve: the dashboard origin in a browser', () => {
         ws.onerror = () => reject(new Error('websocket failed'));
       });
       // An inline script is what the CSP exists to stop.
-      const inline = document.createElement('script');
+      const inline = w.document.createElement('script');
       inline.textContent = 'window.__inlineRan = true';
-      document.body.appendChild(inline);
-      return { status: api.status, portfolios: ((await api.json()) as unknown[]).length, pong, inlineRan: (window as { __inlineRan?: boolean }).__inlineRan === true };
+      w.document.body.appendChild(inline);
+      return { status: api.status, portfolios: ((await api.json()) as unknown[]).length, pong, inlineRan: w.__inlineRan === true };
     }, token);
     expect(result).toEqual({ status: 200, portfolios: 8, pong: 'pong', inlineRan: false });
     await expect.poll(() => violations.length).toBeGreaterThan(0);

@@ -82,7 +82,7 @@ export async function startServer(desk: Desk, opts: ServerOptions): Promise<Runn
     bodyLimit: opts.bodyLimit ?? 1 << 20,
     // A client that trickles a request in is cut after 30 s rather than holding a socket forever.
     requestTimeout: 30_000,
-    maxParamLength: 256,
+    routerOptions: { maxParamLength: 256 },
     return503OnClosing: true,
     forceCloseConnections: true,
   });
