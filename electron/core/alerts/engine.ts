@@ -963,7 +963,7 @@ export class AlertEngine {
       const slot = g?.slots.find((s) => s.c.id === a.threshold_id);
       if (!slot) {
         const t = a.threshold_id === null ? undefined : this.thresholdList.find((x) => x.id === a.threshold_id);
-        const why = !t ? `threshold #${a.threshold_id} deleted` : !t.enabled ? `threshold #${t.id} disabled` : `threshold #${t.id} no longer applies to ${a.portfolio_id}`;
+        const why = a.threshold_id === null ? 'threshold deleted' : !t ? `threshold #${a.threshold_id} deleted` : !t.enabled ? `threshold #${t.id} disabled` : `threshold #${t.id} no longer applies to ${a.portfolio_id}`;
         if (g) g.open = oa; // so resolveAlert clears the group's conditions
         this.resolveAlert(oa, actor, actor === SYSTEM ? why : `${why} by ${actor}`);
         continue;
