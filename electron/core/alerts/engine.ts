@@ -214,6 +214,12 @@ export class AlertEngine {
   /** Replaces a threshold (PUT semantics), audited, applied at once. */
   updateThreshold(id: number, input: unknown, actor: string): Threshold {
     if (!this.store.thresholds.get(id)) throw notFound(`threshold ${id}`);
+    // The API's update input carries the path id; it must name the same threshold.
+    if (input && typeof input === 'object' && 'id' in input) {
+      const { id: bodyId, ...rest } = input as Record<string, unknown>;
+      if (bodyId !== id) throw new ApiError(400, 'bad_request', `invalid threshold: id: ${String(bodyId)} does not match threshold ${id}`, [{ field: 'id', reason: `does not match threshold ${id}` }]);
+      input = rest;
+    }
     const settings = validateThreshold(input, this.portfolioExists);
     return this.changeThresholds(actor, () => this.store.thresholds.update(id, settings, actor)!);
   }

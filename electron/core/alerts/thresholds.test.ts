@@ -75,7 +75,11 @@ describe('threshold validation', () => {
     const t = h.threshold(VAR);
     expect(errorOf(() => h.engine.updateThreshold(t.id, { ...VAR, clear_value: -0.09 }, 'bob')).issues).toMatchObject([{ field: 'clear_value' }]);
     expect(h.store.thresholds.get(t.id)).toEqual(t);
+    expect(h.store.audit.list({ entity: 'threshold' })).toHaveLength(1);
     expect(errorOf(() => h.engine.updateThreshold(999, VAR, 'bob')).status).toBe(404);
+    // The API's update input carries the path id: accepted when it matches, rejected otherwise.
+    expect(h.engine.updateThreshold(t.id, { ...VAR, id: t.id, threshold_value: -0.06 }, 'bob').threshold_value).toBe(-0.06);
+    expect(errorOf(() => h.engine.updateThreshold(t.id, { ...VAR, id: t.id + 1 }, 'bob')).issues).toMatchObject([{ field: 'id' }]);
     expect(errorOf(() => h.engine.deleteThreshold(999, 'bob')).status).toBe(404);
     h.close();
   });
