@@ -174,6 +174,20 @@ const scenarios: Scenario[] = [
     alerts: 1,
   },
   {
+    name: 'severity by duration: a breach still pending on a graver threshold keeps the alert open, then upgrades it',
+    thresholds: [
+      { ...VAR_HIGH, threshold_value: -0.05, severity: 'MEDIUM' },
+      { ...VAR_HIGH, threshold_value: -0.03, severity: 'HIGH', pending_seconds: 60 },
+    ],
+    steps: [
+      { t: 0, v: -0.06, open: { status: 'TRIGGERED', severity: 'MEDIUM' }, tr: ['triggered'] },
+      { t: 10, v: -0.04, open: { status: 'TRIGGERED', severity: 'MEDIUM' }, tr: [] },
+      { t: 60, v: -0.04, open: { status: 'TRIGGERED', severity: 'HIGH' }, tr: ['upgraded'] },
+      { t: 70, v: -0.02, open: null, tr: ['resolved'] },
+    ],
+    alerts: 1,
+  },
+  {
     name: 'two thresholds breached at once open one alert at the higher severity',
     thresholds: [
       { ...VAR_HIGH, threshold_value: -0.03, severity: 'MEDIUM' },

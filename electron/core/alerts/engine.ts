@@ -107,6 +107,7 @@ function dropActive(g: Group, changed: Slot[] | null): Slot[] | null {
   }
   return changed;
 }
+
 const iso = (ms: number) => new Date(ms).toISOString();
 const copy = (a: Alert): Alert => ({ ...a });
 
@@ -143,6 +144,7 @@ export class AlertEngine {
 
   private queue: QueuedEvent[] = [];
   private depth = 0;
+  private reconciled = false;
   private unsubscribe: (() => void) | null = null;
   private timer: NodeJS.Timeout | null = null;
 
@@ -155,18 +157,18 @@ export class AlertEngine {
     if (this.flap && (!Number.isInteger(this.flap.openings) || this.flap.openings < 2 || !(this.flap.windowMinutes > 0))) {
       throw new Error('flap guard: openings must be an integer >= 2 and windowMinutes > 0');
     }
+    if (opts.ackTimeoutMinutes != null && !(opts.ackTimeoutMinutes > 0)) throw new Error('ackTimeoutMinutes must be above 0 (or null for no timeout)');
     this.ackTimeoutMs = opts.ackTimeoutMinutes == null ? null : opts.ackTimeoutMinutes * 60_000;
     this.persistIntervalMs = opts.persistIntervalMs ?? 5000;
     this.maxSnapshotAgeMs = opts.maxSnapshotAgeMs ?? 600_000;
     this.loadAll();
-    // Thresholds may have changed while the engine was down (CLI import, another process).
-    this.atomically(() => this.reconcile(SYSTEM));
     this.unsubscribe = this.events.on('metrics', ({ snapshot }) => this.onMetrics(snapshot));
   }
 
   /** Runs timers (pending, recovery, acknowledgement timeout) and value writes every tickMs. */
   start(tickMs = 1000): void {
     if (this.timer) return;
+    this.ensureReconciled();
     this.timer = setInterval(() => {
       try {
         this.tick();
@@ -231,6 +233,7 @@ export class AlertEngine {
       this.atomically(() => {
         // Resolve the alerts it holds while the threshold row still exists, then delete it.
         this.setThresholds(this.thresholdList.filter((t) => t.id !== id));
+        this.reconciled = true;
         this.reconcile(actor);
         this.store.thresholds.delete(id, actor);
         this.reevaluateAll();
@@ -452,6 +455,7 @@ export class AlertEngine {
       return;
     }
     this.counters.snapshots++;
+    this.ensureReconciled();
     const now = this.clock.now();
     const ps = this.portfolio(snapshot.portfolio_id);
     ps.latest = snapshot;
@@ -469,6 +473,7 @@ export class AlertEngine {
    * (a pending breach, a recovery dwell, an acknowledgement timeout), then writes due figures.
    */
   tick(): void {
+    this.ensureReconciled();
     const now = this.clock.now();
     for (const ps of this.portfolios.values()) {
       if (!ps.latest || ps.latest.stale || now - ps.latestAt > this.maxSnapshotAgeMs) continue;
@@ -528,6 +533,7 @@ export class AlertEngine {
     let changed: Slot[] | null = null;
     let top: Slot | null = null; // most severe confirmed breach now
     let anyActive = false;
+    let anyPending = false;
     let allDwellDone = true;
 
     for (const slot of g.slots) {
@@ -564,7 +570,8 @@ export class AlertEngine {
         if (cond) cond.lastValue = v;
         (changed ??= []).push(slot);
       }
-      if (cond && cond.state !== 'pending') {
+      if (cond?.state === 'pending') anyPending = true;
+      else if (cond) {
         anyActive = true;
         if (cond.state === 'firing' && top === null) top = slot;
         if (cond.state !== 'recovering' || now - cond.since < Math.max(c.recoveryMs, flapDwell)) allDwellDone = false;
@@ -597,7 +604,9 @@ export class AlertEngine {
     let action: (() => void) | null = null;
     if (top && top.c.rank > SEVERITY_RANK[a.severity]) {
       action = () => this.upgrade(oa, top.c);
-    } else if (!anyActive || allDwellDone) {
+    } else if ((!anyActive || allDwellDone) && !anyPending) {
+      // Nothing holds the alert open any more. (A breach still pending on a threshold of the
+      // group keeps it open: it would only fire again once confirmed.)
       if (!a.flapping && anyActive && this.isFlapping(g, now)) {
         action = () => this.markFlapping(oa);
       } else {
@@ -825,6 +834,7 @@ export class AlertEngine {
       this.atomically(() => {
         const t = write();
         this.setThresholds(this.store.thresholds.list());
+        this.reconciled = true;
         this.reconcile(actor);
         this.reevaluateAll();
         return t;
@@ -841,6 +851,17 @@ export class AlertEngine {
   }
 
   // ------------------------------------------------------------------ internals: state
+
+  /**
+   * Thresholds may have changed while the engine was down (another process, the CLI). The
+   * alerts they held are resolved on first use rather than in the constructor, so the hooks
+   * registered after the desk opened see those transitions too.
+   */
+  private ensureReconciled(): void {
+    if (this.reconciled) return;
+    this.reconciled = true;
+    this.guarded(() => this.atomically(() => this.reconcile(SYSTEM)));
+  }
 
   private readonly portfolioExists = (id: string): boolean => this.store.book.getPortfolio(id) !== undefined;
 

@@ -128,7 +128,11 @@ describe('restart', () => {
     // Another process (the CLI) removes the threshold while the engine is down.
     h.store.thresholds.delete(t.id, 'ops');
     h.restart();
+    const from = h.transitions.length;
+    h.feed('p2', { var_95: -0.01 });
     expect(h.engine.openAlerts()).toEqual([]);
+    // Resolved on first use, so hooks registered after the engine was created see it.
+    expect(h.transitionsSince(from)).toEqual(['resolved']);
     // The foreign key cleared the alert's threshold_id with the row; the alert keeps its limit.
     expect(h.alerts()[0]).toMatchObject({ status: 'RESOLVED', resolution: 'threshold deleted', threshold_value: -0.05, resolved_by: 'system' });
     h.close();
