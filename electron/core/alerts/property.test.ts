@@ -4,7 +4,7 @@
 // and no alert is ever announced twice.
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { limitSide } from '../../../shared/alerts';
+import { limitSide, thresholdsFor } from '../../../shared/alerts';
 import type { ThresholdInput } from '../../../shared/domain';
 import { tempDir } from '../testing';
 import { Harness } from './test-support';
@@ -18,6 +18,7 @@ type Command =
   | { kind: 'ack'; pick: number }
   | { kind: 'resolve'; pick: number }
   | { kind: 'edit'; pick: number; value: number; enabled: boolean }
+  | { kind: 'toggle'; pick: number }
   | { kind: 'tick' }
   | { kind: 'restart' };
 
@@ -27,6 +28,7 @@ const command: fc.Arbitrary<Command> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('ack' as const), pick: fc.nat(5) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('resolve' as const), pick: fc.nat(5) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('edit' as const), pick: fc.nat(3), value: fc.constantFrom(-0.03, -0.04, -0.05, -0.06), enabled: fc.boolean() }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('toggle' as const), pick: fc.nat(3) }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'tick' as const }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'restart' as const }) },
 );
@@ -53,6 +55,12 @@ function check(h: Harness, label: string): void {
   for (const [k, c] of perThreshold) expect(c, `${label}: open alerts for ${k}`).toBe(1);
   for (const [k, c] of perGroup) expect(c, `${label}: open alerts for group ${k}`).toBe(1);
   expect(h.engine.openAlerts().map((a) => a.id).sort(), label).toEqual(open.map((a) => a.id).sort());
+  // An open alert is always held by a threshold that exists, is enabled and applies to its portfolio.
+  const thresholds = h.store.thresholds.list();
+  for (const a of open) {
+    expect(thresholdsFor(a.portfolio_id, thresholds).map((t) => t.id), `${label}: alert #${a.id} threshold`).toContain(a.threshold_id);
+    expect(a.resolved_at, label).toBeNull();
+  }
   expect(h.engine.counters.errors, `${label}: engine errors`).toBe(0);
   const triggered = h.transitions.filter((e) => e.transition === 'triggered').map((e) => e.alert.id);
   expect(new Set(triggered).size, `${label}: an alert announced twice`).toBe(triggered.length);
@@ -65,7 +73,7 @@ describe('alert engine invariants', () => {
       fc.property(fc.array(command, { minLength: 1, maxLength: 60 }), (commands) => {
         const h = Harness.inDir(tmp.dir, `prop-${++run}`, { flap: { openings: 2, windowMinutes: 5 }, ackTimeoutMinutes: 10 });
         try {
-          const ids = THRESHOLDS.map((t) => h.threshold(t).id);
+          const ids: (number | null)[] = THRESHOLDS.map((t) => h.threshold(t).id);
           for (const [i, c] of commands.entries()) {
             const open = h.engine.openAlerts();
             switch (c.kind) {
@@ -87,7 +95,16 @@ describe('alert engine invariants', () => {
               }
               case 'edit': {
                 const id = ids[c.pick];
-                h.engine.updateThreshold(id, { ...THRESHOLDS[c.pick], threshold_value: c.value, clear_value: null, enabled: c.enabled }, 'carol');
+                if (id !== null) h.engine.updateThreshold(id, { ...THRESHOLDS[c.pick], threshold_value: c.value, clear_value: null, enabled: c.enabled }, 'carol');
+                break;
+              }
+              case 'toggle': {
+                // Delete a threshold, or create it again.
+                const id = ids[c.pick];
+                if (id !== null) {
+                  h.engine.deleteThreshold(id, 'dave');
+                  ids[c.pick] = null;
+                } else ids[c.pick] = h.threshold(THRESHOLDS[c.pick]).id;
                 break;
               }
               case 'tick':
@@ -103,7 +120,7 @@ describe('alert engine invariants', () => {
           h.close();
         }
       }),
-      { numRuns: 100 },
+      { numRuns: 60 },
     );
-  });
+  }, 120_000);
 });
