@@ -7,6 +7,7 @@
 // Input is one object: path parameters, query string and JSON body merged. Query values arrive
 // as strings over HTTP, so numeric inputs use z.coerce.
 import { z } from 'zod';
+import { AlertStats, AlertTimelineEntry, Silence, SilenceInput, ThresholdPreview } from './alerts';
 import { Alert, AlertStatus, AuditEntry, Portfolio, type Role, Severity, Threshold, ThresholdInput } from './domain';
 import { FeedStatus } from './events';
 import { METRIC_PATHS } from './metrics';
@@ -30,6 +31,9 @@ const none = z.object({}).strict();
 const idParam = z.object({ id: z.coerce.number().int().positive() });
 const portfolioParam = z.object({ id: z.string().min(1) });
 const isoTime = z.string().datetime({ offset: true });
+/** A boolean flag: a JSON boolean, or "true"/"false" in a query string. */
+const flag = z.union([z.boolean(), z.stringbool()]);
+const deleted = z.object({ deleted: z.literal(true) });
 
 /** Cursor pagination: pass `next_cursor` back as `cursor` for the next page. */
 export const page = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), next_cursor: z.string().nullable() });
@@ -87,6 +91,23 @@ export const api = {
     input: z.object({ status: AlertStatus.optional(), severity: Severity.optional(), portfolio_id: z.string().optional(), since: isoTime.optional(), ...pageInput }),
     output: page(Alert),
   }),
+  'alerts.stats': endpoint({
+    method: 'GET',
+    path: '/api/risk/alerts/stats',
+    role: 'viewer',
+    summary: 'Alert counts by severity and status, flapping, mean times to acknowledge and resolve',
+    input: z.object({ since: isoTime.optional() }),
+    output: AlertStats,
+  }),
+  'alerts.get': endpoint({ method: 'GET', path: '/api/risk/alerts/:id', role: 'viewer', summary: 'One alert', input: idParam, output: Alert }),
+  'alerts.timeline': endpoint({
+    method: 'GET',
+    path: '/api/risk/alerts/:id/timeline',
+    role: 'viewer',
+    summary: "An alert's history, oldest first: lifecycle, acknowledgements, notifications, escalation steps",
+    input: idParam,
+    output: z.array(AlertTimelineEntry),
+  }),
   'alerts.acknowledge': endpoint({
     method: 'POST',
     path: '/api/risk/alerts/:id/acknowledge',
@@ -99,8 +120,8 @@ export const api = {
     method: 'POST',
     path: '/api/risk/alerts/:id/resolve',
     role: 'risk_manager',
-    summary: 'Resolve an alert by hand (cancels pending escalation)',
-    input: idParam.extend({ reason: z.string().max(2000).default('') }),
+    summary: 'Resolve an alert by hand, with a reason (cancels pending escalation)',
+    input: idParam.extend({ reason: z.string().trim().min(1, 'a manual resolution needs a reason').max(2000) }),
     output: Alert,
   }),
 
@@ -118,10 +139,37 @@ export const api = {
     method: 'DELETE',
     path: '/api/risk/thresholds/:id',
     role: 'risk_manager',
-    summary: 'Delete a threshold',
+    summary: 'Delete a threshold (alerts it holds open are resolved)',
     input: idParam,
-    output: z.object({ deleted: z.literal(true) }),
+    output: deleted,
   }),
+  'thresholds.preview': endpoint({
+    method: 'POST',
+    path: '/api/risk/thresholds/preview',
+    role: 'viewer',
+    summary: 'What a threshold would show against the latest figures of each portfolio, without saving it',
+    input: ThresholdInput,
+    output: ThresholdPreview,
+  }),
+
+  'silences.list': endpoint({
+    method: 'GET',
+    path: '/api/risk/silences',
+    role: 'viewer',
+    summary: 'Silences (active=true: only those in force now)',
+    input: z.object({ active: flag.optional() }),
+    output: z.array(Silence),
+  }),
+  'silences.create': endpoint({ method: 'POST', path: '/api/risk/silences', role: 'risk_manager', summary: 'Silence notifications of matching alerts for a while', input: SilenceInput, output: Silence }),
+  'silences.update': endpoint({
+    method: 'PUT',
+    path: '/api/risk/silences/:id',
+    role: 'risk_manager',
+    summary: 'Replace a silence',
+    input: SilenceInput.safeExtend({ id: z.coerce.number().int().positive() }),
+    output: Silence,
+  }),
+  'silences.delete': endpoint({ method: 'DELETE', path: '/api/risk/silences/:id', role: 'risk_manager', summary: 'End a silence', input: idParam, output: deleted }),
 
   'audit.list': endpoint({
     method: 'GET',

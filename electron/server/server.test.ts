@@ -11,7 +11,7 @@ import { ManualClock } from '../core/ports';
 import { tempDir } from '../core/testing';
 import { TokenAuthority } from './auth';
 import { IMMUTABLE } from './dashboard';
-import { RecordingLogger, startTestDesk, TEST_SECRET, type TestDesk, TestSocket } from './testing';
+import { RecordingLogger, sampleSnapshot, startTestDesk, TEST_SECRET, type TestDesk, TestSocket } from './testing';
 
 const ENDPOINTS = Object.entries(api) as [string, Endpoint][];
 
@@ -22,9 +22,13 @@ function samplePath(ep: Endpoint): string {
 
 const THRESHOLD = { portfolio_id: 'tech_growth', metric_type: 'var_95', threshold_value: -0.04, comparison_type: 'less_than', severity: 'HIGH', description: 'test limit' };
 
+const SILENCE = { portfolio_id: 'tech_growth', ends_at: '2099-01-01T00:00:00.000Z', reason: 'maintenance window' };
+
 /** A body that passes validation where the endpoint takes one. */
 function sampleBody(name: string): unknown {
-  if (name === 'thresholds.create' || name === 'thresholds.update') return THRESHOLD;
+  if (name === 'thresholds.create' || name === 'thresholds.update' || name === 'thresholds.preview') return THRESHOLD;
+  if (name === 'silences.create' || name === 'silences.update') return SILENCE;
+  if (name === 'alerts.resolve') return { reason: 'checked by hand' };
   return undefined;
 }
 
@@ -215,6 +219,69 @@ describe('thresholds through the API', () => {
     const id = created.json.id as number;
     const r = await call(t, 'PUT', `/api/risk/thresholds/${id}`, { token: tokens.risk_manager, body: { ...THRESHOLD, id: 1, description: 'moved' } });
     expect(r.json).toMatchObject({ id, description: 'moved' });
+  });
+});
+
+describe('alerts through the API', () => {
+  it('a breach seen by the engine is listed, acknowledged once (409 after), timed, counted and resolved with a reason; WebSocket clients see each step', async () => {
+    // Its own limit: the role tests above may have replaced or deleted the demo thresholds.
+    const limit = { ...THRESHOLD, portfolio_id: 'fin_value', threshold_value: -0.03, description: '1-day VaR beyond 3%' };
+    expect((await call(t, 'POST', '/api/risk/thresholds', { token: tokens.risk_manager, body: limit })).status).toBe(200);
+    const s = await TestSocket.open(t.wsUrl, tokens.viewer);
+    t.desk.events.emit('metrics', { snapshot: sampleSnapshot('fin_value', new Date().toISOString(), 1, { var_95: -0.045 }) });
+    const pushed = await s.next((m) => m.type === 'new_alert');
+    const alert = pushed.alert as { id: number; portfolio_id: string; metric_type: string; severity: string; status: string; current_value: number; threshold_value: number; description: string };
+    expect(alert).toMatchObject({ portfolio_id: 'fin_value', metric_type: 'var_95', severity: 'HIGH', status: 'TRIGGERED', current_value: -0.045, threshold_value: -0.03 });
+    expect(alert.description).toBe('1-day VaR beyond 3%');
+
+    const listed = await call(t, 'GET', '/api/risk/alerts?status=TRIGGERED&portfolio_id=fin_value', { token: tokens.viewer });
+    expect((listed.json.items as { id: number }[]).map((a) => a.id)).toContain(alert.id);
+    expect((await call(t, 'GET', `/api/risk/alerts/${alert.id}`, { token: tokens.viewer })).json).toMatchObject({ id: alert.id, status: 'TRIGGERED' });
+    expect((await call(t, 'GET', '/api/risk/alerts/999999', { token: tokens.viewer })).status).toBe(404);
+
+    const ack = await call(t, 'POST', `/api/risk/alerts/${alert.id}/acknowledge`, { token: tokens.risk_manager, body: { comment: 'looking' } });
+    expect(ack.json).toMatchObject({ status: 'ACKNOWLEDGED', acknowledged_by: 'risk_manager-user' });
+    expect(await s.next((m) => m.type === 'alert_updated')).toMatchObject({ alert: { id: alert.id, status: 'ACKNOWLEDGED' } });
+    const again = await call(t, 'POST', `/api/risk/alerts/${alert.id}/acknowledge`, { token: tokens.admin, body: {} });
+    expect(again.status).toBe(409);
+    expect(ErrorBody.parse(again.json).error.code).toBe('conflict');
+
+    const noReason = await call(t, 'POST', `/api/risk/alerts/${alert.id}/resolve`, { token: tokens.risk_manager, body: {} });
+    expect(noReason.status).toBe(400);
+    expect(ErrorBody.parse(noReason.json).error.issues![0].field).toBe('reason');
+    const resolved = await call(t, 'POST', `/api/risk/alerts/${alert.id}/resolve`, { token: tokens.risk_manager, body: { reason: 'hedged' } });
+    expect(resolved.json).toMatchObject({ status: 'RESOLVED', resolved_by: 'risk_manager-user' });
+
+    const timeline = (await call(t, 'GET', `/api/risk/alerts/${alert.id}/timeline`, { token: tokens.viewer })).json as unknown as { kind: string; actor: string }[];
+    expect(timeline.map((e) => e.kind)).toEqual(expect.arrayContaining(['triggered', 'acknowledged', 'resolved']));
+    const stats = await call(t, 'GET', '/api/risk/alerts/stats', { token: tokens.viewer });
+    expect(stats.json).toMatchObject({ total: expect.any(Number), by_severity: { HIGH: expect.any(Number) } });
+    expect((stats.json.total as number) >= 1).toBe(true);
+    await s.close();
+  });
+
+  it('previews a threshold against the latest figures without saving it', async () => {
+    t.desk.events.emit('metrics', { snapshot: sampleSnapshot('tech_growth') });
+    const before = (await call(t, 'GET', '/api/risk/thresholds', { token: tokens.viewer })).json as unknown as unknown[];
+    const r = await call(t, 'POST', '/api/risk/thresholds/preview', { token: tokens.viewer, body: { ...THRESHOLD, threshold_value: -0.01 } });
+    expect(r.status).toBe(200);
+    expect(r.json).toMatchObject({ comparison_type: 'less_than', threshold_value: -0.01, summary: { portfolios: 1, red: 1 } });
+    expect((await call(t, 'GET', '/api/risk/thresholds', { token: tokens.viewer })).json).toHaveLength(before.length);
+  });
+
+  it('silences: create, list active, replace, end', async () => {
+    const created = await call(t, 'POST', '/api/risk/silences', { token: tokens.risk_manager, body: SILENCE });
+    expect(created.json).toMatchObject({ portfolio_id: 'tech_growth', reason: 'maintenance window', author: 'risk_manager-user' });
+    const id = created.json.id as number;
+    const active = await call(t, 'GET', '/api/risk/silences?active=true', { token: tokens.viewer });
+    expect((active.json as unknown as { id: number }[]).map((x) => x.id)).toContain(id);
+    const replaced = await call(t, 'PUT', `/api/risk/silences/${id}`, { token: tokens.risk_manager, body: { ...SILENCE, reason: 'longer window' } });
+    expect(replaced.json).toMatchObject({ id, reason: 'longer window' });
+    const bad = await call(t, 'POST', '/api/risk/silences', { token: tokens.risk_manager, body: { ends_at: '2099-01-01T00:00:00Z', reason: 'matches nothing' } });
+    expect(bad.status).toBe(400);
+    expect(ErrorBody.parse(bad.json).error.issues![0].field).toBe('portfolio_id');
+    expect((await call(t, 'DELETE', `/api/risk/silences/${id}`, { token: tokens.risk_manager })).json).toEqual({ deleted: true });
+    expect((await call(t, 'DELETE', `/api/risk/silences/${id}`, { token: tokens.risk_manager })).status).toBe(404);
   });
 });
 

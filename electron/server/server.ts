@@ -4,6 +4,7 @@
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { api, type CallContext, type Endpoint, type EndpointName } from '../../shared/api';
+import { SEVERITIES } from '../../shared/domain';
 import { dispatch, errorBody } from '../core/api/dispatch';
 import { createHandlers } from '../core/api/handlers';
 import type { Desk } from '../core/desk';
@@ -229,6 +230,19 @@ function registerMetrics(metrics: MetricsRegistry, desk: Desk, hub: Hub): () => 
     lastCycle = Date.parse(c.at) / 1000;
   });
   metrics.collect('risk_desk_last_cycle_timestamp_seconds', 'When the last refresh cycle finished (0 = none yet)', 'gauge', () => lastCycle);
+  metrics.collect('risk_desk_alerts_open', 'Open alerts (TRIGGERED or ACKNOWLEDGED) by severity', 'gauge', () => {
+    const open = desk.alerts.openAlerts();
+    return SEVERITIES.map((severity) => ({ labels: { severity }, value: open.filter((a) => a.severity === severity).length }));
+  });
+  const engine = desk.alerts.counters;
+  metrics.collect('risk_desk_alert_transitions_total', 'Alert lifecycle transitions', 'counter', () => engine.transitions);
+  metrics.collect('risk_desk_alert_evaluation_errors_total', 'Alert evaluations that failed and were rolled back', 'counter', () => engine.errors);
+  metrics.collect('risk_desk_alert_hook_errors_total', 'Alert transition hooks (notifications, escalation) that threw', 'counter', () => engine.hook_errors);
+  metrics.collect('risk_desk_alert_skipped_updates_total', 'Metric updates the alert engine skipped, by reason', 'counter', () => [
+    { labels: { reason: 'stale' }, value: engine.stale },
+    { labels: { reason: 'bad_value' }, value: engine.bad_values },
+    { labels: { reason: 'bad_snapshot' }, value: engine.bad_snapshots },
+  ]);
   const c = hub.counters;
   metrics.collect('risk_desk_ws_clients', 'Connected WebSocket clients', 'gauge', () => hub.clientCount);
   metrics.collect('risk_desk_ws_backlogged_clients', 'WebSocket clients whose metric updates are being coalesced', 'gauge', () => hub.backloggedCount);

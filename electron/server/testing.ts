@@ -154,10 +154,38 @@ export class RecordingLogger implements Logger {
   }
 }
 
-/** A RiskSnapshot with every metric set (values are arbitrary but finite). */
-export function sampleSnapshot(portfolioId: string, at = new Date().toISOString(), seed = 1): RiskSnapshot {
-  const v = (k: number) => -0.01 * ((seed * 7 + k) % 13) - 0.001;
-  const scalars = Object.fromEntries(SCALAR_METRICS.map((m, k) => [m, v(k)])) as Record<(typeof SCALAR_METRICS)[number], number>;
+/** Plausible figures inside the demo book's default limits (so the alert engine stays quiet). */
+const CALM: Record<(typeof SCALAR_METRICS)[number], number> = {
+  var_95: -0.012,
+  var_99: -0.021,
+  cvar_95: -0.017,
+  cvar_99: -0.026,
+  parametric_var_95: -0.013,
+  parametric_var_99: -0.019,
+  cornish_fisher_var_95: -0.014,
+  cornish_fisher_var_99: -0.022,
+  var_95_amount: -120_000,
+  var_99_amount: -210_000,
+  cvar_95_amount: -170_000,
+  cvar_99_amount: -260_000,
+  parametric_var_95_amount: -130_000,
+  parametric_var_99_amount: -190_000,
+  volatility: 0.18,
+  ewma_volatility: 0.17,
+  max_drawdown: -0.08,
+  sharpe_ratio: 1.1,
+  sortino_ratio: 1.6,
+  calmar_ratio: 0.9,
+  gross_exposure: 11_000_000,
+  net_exposure: 9_500_000,
+  leverage_ratio: 1.1,
+  nav: 10_000_000,
+};
+
+/** A RiskSnapshot with every metric set: calm figures, varied slightly by `seed`, with `overrides` on top. */
+export function sampleSnapshot(portfolioId: string, at = new Date().toISOString(), seed = 1, overrides: Partial<RiskSnapshot> = {}): RiskSnapshot {
+  const wobble = 1 + (seed % 97) / 10_000;
+  const scalars = Object.fromEntries(SCALAR_METRICS.map((m) => [m, CALM[m] * wobble])) as Record<(typeof SCALAR_METRICS)[number], number>;
   return {
     ...scalars,
     concentration_risk: { max_position: 0.2, hhi: 0.12, effective_positions: 8.3, top5: 0.6 },
@@ -167,6 +195,7 @@ export function sampleSnapshot(portfolioId: string, at = new Date().toISOString(
     timestamp: at,
     null_reasons: {},
     stale: false,
+    ...overrides,
   };
 }
 

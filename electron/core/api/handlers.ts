@@ -5,11 +5,10 @@
 import type { DeskHandlers } from '../../../shared/api';
 import type { Desk } from '../desk';
 import { APP_VERSION } from '../version';
-import { notFound } from './dispatch';
 import { BeforeIdCursor, decodeCursor, keysetPage } from './pagination';
 
 export function createHandlers(desk: Desk): DeskHandlers {
-  const { store } = desk;
+  const { store, alerts } = desk;
   return {
     health: () => ({
       status: 'ok',
@@ -25,15 +24,29 @@ export function createHandlers(desk: Desk): DeskHandlers {
       return store.book.listPortfolios().map((p) => ({ ...p, positions: held.get(p.id) ?? 0, stale: false }));
     },
 
-    'thresholds.list': () => store.thresholds.list(),
-    'thresholds.create': (args, ctx) => store.thresholds.create(args, ctx.actor),
-    'thresholds.update': ({ id, ...settings }, ctx) => {
-      const updated = store.thresholds.update(id, settings, ctx.actor);
-      if (!updated) throw notFound(`threshold ${id}`);
-      return updated;
-    },
+    'alerts.list': (q) => alerts.list(q),
+    'alerts.stats': ({ since }) => alerts.stats({ since }),
+    'alerts.get': ({ id }) => alerts.get(id),
+    'alerts.timeline': ({ id }) => alerts.timeline(id),
+    'alerts.acknowledge': ({ id, comment }, ctx) => alerts.acknowledge(id, ctx.actor, comment),
+    'alerts.resolve': ({ id, reason }, ctx) => alerts.resolve(id, ctx.actor, reason),
+
+    // Through the alert engine: it validates beyond the schema (portfolio exists, clear level on
+    // the safe side), audits, and applies the change to the latest figures at once.
+    'thresholds.list': () => alerts.listThresholds(),
+    'thresholds.create': (args, ctx) => alerts.createThreshold(args, ctx.actor),
+    'thresholds.update': ({ id, ...settings }, ctx) => alerts.updateThreshold(id, settings, ctx.actor),
     'thresholds.delete': ({ id }, ctx) => {
-      if (!store.thresholds.delete(id, ctx.actor)) throw notFound(`threshold ${id}`);
+      alerts.deleteThreshold(id, ctx.actor);
+      return { deleted: true as const };
+    },
+    'thresholds.preview': (args) => alerts.previewThreshold(args),
+
+    'silences.list': ({ active }) => alerts.listSilences({ active }),
+    'silences.create': (args, ctx) => alerts.createSilence(args, ctx.actor),
+    'silences.update': ({ id, ...input }, ctx) => alerts.updateSilence(id, input, ctx.actor),
+    'silences.delete': ({ id }, ctx) => {
+      alerts.deleteSilence(id, ctx.actor);
       return { deleted: true as const };
     },
 
