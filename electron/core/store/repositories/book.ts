@@ -114,7 +114,7 @@ export class BookRepository {
   }
 
   upsertPrice(p: PriceRow): void {
-    this.upsertPriceStatement.run(p);
+    this.upsertPriceStatement.run({ symbol: p.symbol, date: p.date, close: p.close });
   }
 
   /** All closes ordered by date then symbol (the shape the risk engine loads). */
