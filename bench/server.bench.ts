@@ -45,6 +45,9 @@ async function main() {
   const token = await auth.sign({ sub: 'bench', role: 'viewer', expiresInSeconds: 3600 });
   const child = fork(path.join(__dirname, 'server-clients.ts'), [], { execArgv: ['--import', 'tsx'], stdio: 'inherit' });
   const ids = Array.from({ length: PORTFOLIOS }, (_, i) => `p${String(i).padStart(3, '0')}`);
+  // Real portfolios, so the alert engine evaluates every update against the demo limits as it
+  // would in production (the figures stay inside the limits: no alert storm).
+  desk.store.transaction(() => ids.forEach((id) => desk.store.book.upsertPortfolio({ id, name: id, nav: 10_000_000, currency: 'USD' })));
   const frameBytes = Buffer.byteLength(JSON.stringify({ type: 'risk_metrics_update', timestamp: new Date().toISOString(), portfolio_id: ids[0], metrics: sampleSnapshot(ids[0]) }));
   console.log(`  ${PORTFOLIOS} portfolios, each updating once a second (staggered); ${frameBytes} bytes per update; ${STEP_SECONDS} s per step`);
 
