@@ -1,0 +1,100 @@
+// SMS through Twilio (twilio SDK) or AWS SNS (@aws-sdk/client-sns). Both SDKs' own retries are
+// off: the outbox retries, with backoff, under the message's validity period.
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import twilio from 'twilio';
+import { DeliveryError, errorText, type Delivery, type NotificationChannel, type OutgoingMessage } from './types';
+
+export interface TwilioConfig {
+  accountSid: string;
+  authToken: string;
+  from: string;
+  /** Another API base (a regional edge, a proxy, a test server). Default Twilio's. */
+  baseUrl?: string;
+  timeoutMs?: number;
+}
+
+export interface SnsConfig {
+  region: string;
+  /** Another endpoint (a VPC endpoint, a test server). */
+  endpoint?: string;
+  /** Explicit credentials; otherwise the AWS default chain (environment, profile, instance role). */
+  credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+  timeoutMs?: number;
+}
+
+/** Twilio answers 4xx for what cannot work (bad number, unverified sender, bad credentials); 429 and 5xx pass. */
+export function classifyTwilioError(err: unknown): DeliveryError {
+  const e = err as { status?: number; code?: number | string; moreInfo?: string };
+  const text = errorText(err);
+  if (typeof e.status === 'number') {
+    const transient = e.status === 429 || e.status === 408 || e.status >= 500;
+    return new DeliveryError(`Twilio ${e.status}${typeof e.code === 'number' ? ` (${e.code})` : ''}: ${text}`, !transient, `twilio_${e.code ?? e.status}`);
+  }
+  return new DeliveryError(`Twilio unreachable: ${text}`, false, typeof e.code === 'string' ? e.code : null);
+}
+
+export function classifySnsError(err: unknown): DeliveryError {
+  const e = err as { name?: string; $fault?: 'client' | 'server'; $retryable?: unknown; $metadata?: { httpStatusCode?: number } };
+  const status = e.$metadata?.httpStatusCode;
+  const text = errorText(err);
+  const throttled = /throttl/i.test(e.name ?? '') || status === 429;
+  if (status === undefined) return new DeliveryError(`SNS unreachable: ${text}`, false, e.name ?? null);
+  const transient = throttled || e.$retryable !== undefined || e.$fault === 'server' || status >= 500;
+  return new DeliveryError(`SNS ${status} ${e.name ?? ''}: ${text}`.trim(), !transient, e.name ?? null);
+}
+
+export class TwilioSmsChannel implements NotificationChannel {
+  readonly name = 'sms' as const;
+  private readonly client: ReturnType<typeof twilio>;
+
+  constructor(private readonly config: TwilioConfig) {
+    this.client = twilio(config.accountSid, config.authToken, { autoRetry: false, timeout: config.timeoutMs ?? 15_000 });
+    if (config.baseUrl) this.client.api.baseUrl = config.baseUrl;
+  }
+
+  async send(msg: OutgoingMessage): Promise<Delivery> {
+    try {
+      const m = await this.client.messages.create({ to: msg.to, from: this.config.from, body: msg.text });
+      return { providerId: m.sid };
+    } catch (err) {
+      throw classifyTwilioError(err);
+    }
+  }
+
+  async close(): Promise<void> {}
+}
+
+export class SnsSmsChannel implements NotificationChannel {
+  readonly name = 'sms' as const;
+  private readonly client: SNSClient;
+
+  constructor(config: SnsConfig) {
+    this.client = new SNSClient({
+      region: config.region,
+      endpoint: config.endpoint,
+      credentials: config.credentials,
+      maxAttempts: 1,
+      requestHandler: { requestTimeout: config.timeoutMs ?? 15_000, connectionTimeout: config.timeoutMs ?? 15_000 },
+    });
+  }
+
+  async send(msg: OutgoingMessage): Promise<Delivery> {
+    try {
+      const r = await this.client.send(
+        new PublishCommand({
+          PhoneNumber: msg.to,
+          Message: msg.text,
+          // Transactional: SNS delivers it with the highest reliability (alerts, not marketing).
+          MessageAttributes: { 'AWS.SNS.SMS.SMSType': { DataType: 'String', StringValue: 'Transactional' } },
+        }),
+      );
+      return { providerId: r.MessageId ?? null };
+    } catch (err) {
+      throw classifySnsError(err);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.client.destroy();
+  }
+}
