@@ -10,7 +10,7 @@ import type { EscalationTimer } from '../store/repositories/escalation';
 import type { Store } from '../store/store';
 import type { ResolvedChannels } from './config';
 import { DEFAULT_TEMPLATES } from './defaults';
-import { alertVariables, TemplateEngine, TemplateError } from './templates';
+import { alertVariables, type TemplateEngine, TemplateError } from './templates';
 
 /** The idempotency key of one notification: (alert, transition and round, step and repeat, channel, recipient). */
 export function notificationKey(k: { alertId: number; round: number; transition: string; step: number; repeat: number; channel: Channel; recipient: string }): string {
