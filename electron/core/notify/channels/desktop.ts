@@ -1,14 +1,15 @@
 // Desktop notifications: best effort. The OS may drop one (do-not-disturb, no notification
 // daemon on a headless box), so a failure is logged as such and never retried.
-import notifier from 'node-notifier';
+import type { Notification as NodeNotification } from 'node-notifier';
 import type { DesktopNotifier, DesktopNotification } from '../../ports';
 import { DeliveryError, errorText, type Delivery, type NotificationChannel, type OutgoingMessage } from './types';
 
 /** node-notifier: notify-send on Linux, Notification Center on macOS, toasts on Windows. */
 export const nodeDesktopNotifier: DesktopNotifier = {
-  show(n: DesktopNotification): Promise<void> {
+  async show(n: DesktopNotification): Promise<void> {
+    const { default: notifier } = await import('node-notifier'); // loaded on first use
     return new Promise((resolve, reject) => {
-      notifier.notify({ title: n.title, message: n.body, wait: false, urgency: n.urgency } as notifier.Notification, (err: Error | null) =>
+      notifier.notify({ title: n.title, message: n.body, wait: false, urgency: n.urgency } as NodeNotification, (err: Error | null) =>
         err ? reject(err) : resolve(),
       );
     });

@@ -1,7 +1,9 @@
 // SMS through Twilio (twilio SDK) or AWS SNS (@aws-sdk/client-sns). Both SDKs' own retries are
 // off: the outbox retries, with backoff, under the message's validity period.
-import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import twilio from 'twilio';
+// The SDKs are loaded on first use: together they take seconds to load, and most desks use one or none.
+import type * as SnsSdk from '@aws-sdk/client-sns';
+import type { SNSClient } from '@aws-sdk/client-sns';
+import type { Twilio } from 'twilio';
 import { DeliveryError, errorText, type Delivery, type NotificationChannel, type OutgoingMessage } from './types';
 
 export interface TwilioConfig {
@@ -45,16 +47,22 @@ export function classifySnsError(err: unknown): DeliveryError {
 
 export class TwilioSmsChannel implements NotificationChannel {
   readonly name = 'sms' as const;
-  private readonly client: ReturnType<typeof twilio>;
+  private client: Promise<Twilio> | null = null;
 
-  constructor(private readonly config: TwilioConfig) {
-    this.client = twilio(config.accountSid, config.authToken, { autoRetry: false, timeout: config.timeoutMs ?? 15_000 });
-    if (config.baseUrl) this.client.api.baseUrl = config.baseUrl;
+  constructor(private readonly config: TwilioConfig) {}
+
+  private async connect(): Promise<Twilio> {
+    const { default: twilio } = await import('twilio');
+    const client = twilio(this.config.accountSid, this.config.authToken, { autoRetry: false, timeout: this.config.timeoutMs ?? 15_000 });
+    if (this.config.baseUrl) client.api.baseUrl = this.config.baseUrl;
+    return client;
   }
 
   async send(msg: OutgoingMessage): Promise<Delivery> {
     try {
-      const m = await this.client.messages.create({ to: msg.to, from: this.config.from, body: msg.text });
+      this.client ??= this.connect();
+      const client = await this.client;
+      const m = await client.messages.create({ to: msg.to, from: this.config.from, body: msg.text });
       return { providerId: m.sid };
     } catch (err) {
       throw classifyTwilioError(err);
@@ -66,20 +74,22 @@ export class TwilioSmsChannel implements NotificationChannel {
 
 export class SnsSmsChannel implements NotificationChannel {
   readonly name = 'sms' as const;
-  private readonly client: SNSClient;
+  private client: SNSClient | null = null;
+  private sdk: Promise<typeof SnsSdk> | null = null;
 
-  constructor(config: SnsConfig) {
-    this.client = new SNSClient({
-      region: config.region,
-      endpoint: config.endpoint,
-      credentials: config.credentials,
-      maxAttempts: 1,
-      requestHandler: { requestTimeout: config.timeoutMs ?? 15_000, connectionTimeout: config.timeoutMs ?? 15_000 },
-    });
-  }
+  constructor(private readonly config: SnsConfig) {}
 
   async send(msg: OutgoingMessage): Promise<Delivery> {
     try {
+      this.sdk ??= import('@aws-sdk/client-sns');
+      const { PublishCommand, SNSClient } = await this.sdk;
+      this.client ??= new SNSClient({
+        region: this.config.region,
+        endpoint: this.config.endpoint,
+        credentials: this.config.credentials,
+        maxAttempts: 1,
+        requestHandler: { requestTimeout: this.config.timeoutMs ?? 15_000, connectionTimeout: this.config.timeoutMs ?? 15_000 },
+      });
       const r = await this.client.send(
         new PublishCommand({
           PhoneNumber: msg.to,
@@ -95,6 +105,6 @@ export class SnsSmsChannel implements NotificationChannel {
   }
 
   async close(): Promise<void> {
-    this.client.destroy();
+    this.client?.destroy();
   }
 }
