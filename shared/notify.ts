@@ -255,6 +255,8 @@ export const NotificationLogEntry = z.object({
   created_at: isoTime,
   updated_at: isoTime,
   sent_at: isoTime.nullable(),
+  /** When the last attempt started (the rate limiter's token was spent then). */
+  claimed_at: isoTime.nullable(),
 });
 export type NotificationLogEntry = z.infer<typeof NotificationLogEntry>;
 

@@ -18,14 +18,23 @@ export interface HarnessOptions {
   rateLimits?: RateLimits;
   retry?: RetryPolicy;
   logger?: Logger;
-  /** Start the real loops on the system clock instead of a ManualClock. */
+  /** The system clock and real timers instead of a ManualClock (call service.start() to run the loops). */
   realTime?: boolean;
   smtpConnections?: number;
+}
+
+/** The system clock in a ManualClock's clothes, for real-time runs of the harness (benches). */
+class WallClock extends ManualClock {
+  override now(): number {
+    return Date.now();
+  }
 }
 
 export class NotifyHarness {
   readonly events: { name: string; payload: unknown }[] = [];
   readonly shown: DesktopNotification[] = [];
+  /** Epoch ms of each desktop notification shown. */
+  readonly shownAt: number[] = [];
   readonly secrets = new MemorySecretStore();
   service!: NotifyService;
   store!: Store;
@@ -47,7 +56,8 @@ export class NotifyHarness {
   }
 
   static async open(opts: HarnessOptions = {}): Promise<NotifyHarness> {
-    const h = new NotifyHarness(tempDir('risk-desk-notify-'), new ManualClock(Date.parse('2026-01-02T14:02:00.000Z')), await TestSmtpServer.open(), await TestHttpEndpoint.open(), opts);
+    const clock = opts.realTime ? new WallClock() : new ManualClock(Date.parse('2026-01-02T14:02:00.000Z'));
+    const h = new NotifyHarness(tempDir('risk-desk-notify-'), clock, await TestSmtpServer.open(), await TestHttpEndpoint.open(), opts);
     h.store = Store.open(`${h.dir.dir}/desk.db`, h.clock);
     h.store.transaction(() => {
       h.store.book.upsertPortfolio({ id: 'global_macro', name: 'Global Macro', nav: 5e7, currency: 'USD' });
@@ -61,7 +71,7 @@ export class NotifyHarness {
   /** (Re)creates the notifier on the current store, as a restarted process would. */
   start(): void {
     this.service = new NotifyService(
-      { store: this.store, clock: this.opts.realTime ? { now: () => Date.now() } : this.clock, logger: this.opts.logger ?? silentLogger, events: this.bus },
+      { store: this.store, clock: this.clock, logger: this.opts.logger ?? silentLogger, events: this.bus },
       {
         env: {},
         flags: {
@@ -75,7 +85,7 @@ export class NotifyHarness {
         },
         endpoints: { twilioBaseUrl: this.twilio.url },
         secrets: this.secrets,
-        desktop: { show: async (n) => void this.shown.push(n) },
+        desktop: { show: async (n) => void (this.shown.push(n), this.shownAt.push(Date.now())) },
         timers: this.opts.realTime ? undefined : this.timers,
         rateLimits: this.opts.rateLimits,
         sender: { random: () => 1, retry: this.opts.retry, pollMs: 20 },

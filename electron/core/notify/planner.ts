@@ -66,8 +66,8 @@ export class NotificationPlanner {
       case 'triggered':
       case 'reopened':
       case 'upgraded': {
-        const previous = this.store.escalation.alertWithPolicy(a.id)?.policy ?? null;
-        const round = e.transition === 'triggered' || !previous ? 0 : previous.round + 1;
+        const previous = e.transition === 'triggered' ? null : (this.store.escalation.alertWithPolicy(a.id)?.policy ?? null);
+        const round = previous ? previous.round + 1 : 0;
         if (e.transition !== 'triggered') this.cancel(a.id, `superseded: ${e.transition}`, e.actor, ['escalation']);
         const rule = this.store.escalation.matchRule(a.severity, a.portfolio_id);
         const policy = rule ? this.policyOf(rule, round, e.at) : null;

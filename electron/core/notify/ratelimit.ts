@@ -57,8 +57,9 @@ export class TokenBucket {
 
   take(now: number): void {
     this.refill(now);
-    // Floor at -burst: a storm of CRITICAL pages delays later noise by at most one burst's worth.
-    this.tokens = Math.max(-this.limit.burst, this.tokens - 1);
+    // Floor at 0: a storm of CRITICAL pages empties a recipient's bucket but does not push the
+    // digest of lower severities further out than one refill.
+    this.tokens = Math.max(0, this.tokens - 1);
   }
 }
 
@@ -89,7 +90,7 @@ export class RateLimiter {
     return { ok: true };
   }
 
-  /** Spends a token from both buckets (the recipient's may go negative for a CRITICAL page: later noise waits longer). */
+  /** Spends a token from both buckets (a CRITICAL page over the recipient's limit just empties that bucket). */
   take(channel: Channel, recipient: string, now: number): void {
     this.bucket(`c:${channel}`, this.limits.channel[channel], now).take(now);
     this.bucket(`r:${channel}:${recipient}`, this.limits.recipient[channel], now).take(now);

@@ -198,7 +198,9 @@ export class OutboxSender {
 
     const deliveries: Promise<void>[] = [];
     for (const row of store.notifications.due(this.iso(now), this.batchSize)) {
-      if (row.expiresAt && Date.parse(row.expiresAt) <= now) {
+      // Each row is judged at its own moment: a long pass must not spend tokens at a stale time.
+      const at = this.d.clock.now();
+      if (row.expiresAt && Date.parse(row.expiresAt) <= at) {
         if (store.notifications.finish(row.id, 'expired', `not sent within its validity (until ${row.expiresAt})`)) r.expired++;
         continue;
       }
@@ -208,19 +210,19 @@ export class OutboxSender {
         continue;
       }
       const critical = row.severity === 'CRITICAL';
-      const decision = this.d.limiter.check(row.channel as Channel, row.recipient, now, !critical);
+      const decision = this.d.limiter.check(row.channel as Channel, row.recipient, at, !critical);
       if (!decision.ok) {
         if (decision.scope === 'recipient' && row.transition !== 'digest' && row.transition !== 'test') {
-          this.batch(row, now);
+          this.batch(row, at);
           r.batched++;
         } else {
-          store.notifications.defer(row.id, this.iso(now + decision.waitMs));
+          store.notifications.defer(row.id, this.iso(at + decision.waitMs));
           r.deferred++;
         }
         continue;
       }
       if (!store.notifications.claim(row.id)) continue;
-      this.d.limiter.take(row.channel as Channel, row.recipient, now);
+      this.d.limiter.take(row.channel as Channel, row.recipient, at);
       const claimed = row.transition === 'digest' ? this.renderDigest(row) : row;
       deliveries.push(this.deliver(claimed, channel, r));
     }

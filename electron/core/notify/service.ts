@@ -119,6 +119,8 @@ export class NotifyService {
   start(): void {
     if (this.started) return;
     this.started = true;
+    // Configured channels connect (and load their SDKs) now rather than on the first page.
+    for (const name of ['email', 'sms'] as const) this.channel(name);
     this.sender.recoverInterrupted();
     this.escalation.start();
     this.sender.start();

@@ -94,6 +94,8 @@ export interface ReceivedRequest {
   /** The body as form fields (Twilio, SNS) or {} when not a form. */
   form: Record<string, string>;
   json: unknown;
+  /** Epoch ms when the request was complete. */
+  at: number;
 }
 
 export type Reply = { status: number; body: string; headers?: Record<string, string> };
@@ -124,7 +126,7 @@ export class TestHttpEndpoint {
           }
         }
         const form = type.includes('x-www-form-urlencoded') ? Object.fromEntries(new URLSearchParams(body)) : {};
-        const r: ReceivedRequest = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, body, form, json };
+        const r: ReceivedRequest = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, body, form, json, at: Date.now() };
         endpoint!.requests.push(r);
         const reply = endpoint!.respond(r);
         res.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers });

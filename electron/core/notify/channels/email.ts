@@ -58,6 +58,8 @@ export class EmailChannel implements NotificationChannel {
     this.transport = nodemailer.createTransport({
       pool: true,
       maxConnections: opts.maxConnections ?? 5,
+      // Keep warm connections for many messages (nodemailer's default recycles after 100).
+      maxMessages: 10_000,
       host: config.host,
       port: config.port,
       secure: config.security === 'tls',

@@ -49,7 +49,11 @@ export class TwilioSmsChannel implements NotificationChannel {
   readonly name = 'sms' as const;
   private client: Promise<Twilio> | null = null;
 
-  constructor(private readonly config: TwilioConfig) {}
+  constructor(private readonly config: TwilioConfig) {
+    // Start loading the SDK now, so the first page does not wait for it.
+    this.client = this.connect();
+    this.client.catch(() => undefined);
+  }
 
   private async connect(): Promise<Twilio> {
     const { default: twilio } = await import('twilio');
@@ -77,7 +81,9 @@ export class SnsSmsChannel implements NotificationChannel {
   private client: SNSClient | null = null;
   private sdk: Promise<typeof SnsSdk> | null = null;
 
-  constructor(private readonly config: SnsConfig) {}
+  constructor(private readonly config: SnsConfig) {
+    this.sdk = import('@aws-sdk/client-sns'); // loading starts now, so the first page does not wait for it
+  }
 
   async send(msg: OutgoingMessage): Promise<Delivery> {
     try {

@@ -3,13 +3,13 @@
 // scheduled -> cancelled by a conditional update, never twice).
 import { and, asc, desc, eq, isNull, lte, sql } from 'drizzle-orm';
 import type { Alert, Severity } from '../../../../shared/domain';
-import {
+import type {
   EscalationPolicy,
   EscalationRecipient,
-  type EscalationRule,
-  type EscalationRuleSettings,
-  type EscalationStep,
-  type StepChannel,
+  EscalationRule,
+  EscalationRuleSettings,
+  EscalationStep,
+  StepChannel,
 } from '../../../../shared/notify';
 import type { Db } from '../db';
 import { escalationEvents, escalationRules, escalationSteps, riskAlerts } from '../schema';
@@ -27,7 +27,8 @@ function toStep(r: StepRow): EscalationStep {
     step_order: r.stepOrder,
     level: r.level,
     delay_minutes: r.delayMinutes,
-    recipients: EscalationRecipient.array().parse(JSON.parse(r.recipients)),
+    // Written by this repository from validated input: read back without re-validating.
+    recipients: JSON.parse(r.recipients) as EscalationRecipient[],
     channels: r.channel.split(',') as StepChannel[],
   };
 }
@@ -197,7 +198,7 @@ export class EscalationRepository {
   alertWithPolicy(alertId: number): { alert: Alert; policy: EscalationPolicy | null } | undefined {
     const row = this.db.select().from(riskAlerts).where(eq(riskAlerts.id, alertId)).get();
     if (!row) return undefined;
-    return { alert: toAlert(row), policy: row.escalationPolicy ? EscalationPolicy.parse(JSON.parse(row.escalationPolicy)) : null };
+    return { alert: toAlert(row), policy: row.escalationPolicy ? (JSON.parse(row.escalationPolicy) as EscalationPolicy) : null };
   }
 
   setPolicy(alertId: number, policy: EscalationPolicy): void {

@@ -49,6 +49,7 @@ export function toLogEntry(r: OutboxRow): NotificationLogEntry {
     created_at: r.createdAt,
     updated_at: r.updatedAt,
     sent_at: r.sentAt,
+    claimed_at: r.claimedAt,
   };
 }
 
