@@ -73,7 +73,7 @@ export class NotificationPlanner {
         const policy = rule ? this.policyOf(rule, round, e.at) : null;
         if (policy) this.store.escalation.setPolicy(a.id, policy);
         if (!e.notify) {
-          this.store.audit.record({ actor: e.actor, entity: 'alert', entityId: a.id, action: 'notify.suppressed', after: { transition: e.transition, reason: e.reason ?? null } });
+          this.store.audit.record({ actor: e.actor, entity: 'escalation', entityId: a.id, action: 'suppressed', after: { transition: e.transition, reason: e.reason ?? null } });
           return [];
         }
         if (!policy) {
@@ -132,11 +132,11 @@ export class NotificationPlanner {
     return fired;
   }
 
-  /** Cancels scheduled timers and queued rows of an alert; audited. */
+  /** Cancels scheduled timers and queued rows of an alert; audited (entity 'escalation', id = the alert's). */
   private cancel(alertId: number, reason: string, actor: string, onlyTransitions?: string[]): void {
     const timers = this.store.escalation.cancelPending(alertId, reason);
     const rows = this.store.notifications.cancelQueuedForAlert(alertId, ['resolved'], reason, onlyTransitions);
-    if (timers || rows) this.store.audit.record({ actor, entity: 'alert', entityId: alertId, action: 'escalation.cancelled', after: { reason, timers, notifications: rows } });
+    if (timers || rows) this.store.audit.record({ actor, entity: 'escalation', entityId: alertId, action: 'cancelled', after: { reason, timers, notifications: rows } });
   }
 
   // ------------------------------------------------------------ escalation timers
@@ -189,9 +189,9 @@ export class NotificationPlanner {
     };
     this.store.audit.record({
       actor: 'system',
-      entity: 'alert',
+      entity: 'escalation',
       entityId: a.id,
-      action: 'escalation.step',
+      action: 'step',
       after: { round: f.round, step: f.step, repeat: f.repeat, level: f.level, channels, recipients: f.recipients, due_at: this.iso(dueMs), late_ms: Math.max(0, now - dueMs) },
     });
     return f;

@@ -56,7 +56,7 @@ describe('alert transitions write outbox rows in the same transaction', () => {
     const a = h.trigger({}, false);
     expect(h.rows(a.id)).toEqual([]);
     expect(h.store.escalation.timersFor(a.id)).toEqual([]);
-    expect(h.store.audit.list({ entity: 'alert', entityId: String(a.id) }).map((e) => e.action)).toEqual(['notify.suppressed']);
+    expect(h.store.audit.list({ entity: 'escalation', entityId: String(a.id) }).map((e) => e.action)).toEqual(['suppressed']);
   });
 });
 
@@ -182,7 +182,7 @@ describe('escalation', () => {
       [2, 'chief risk officer', 'email+sms', ['Chief risk officer'], '2026-01-02T14:32:00.000Z'],
     ]);
     expect(h.eventsNamed('system')).toEqual([]);
-    expect(h.store.audit.list({ entity: 'alert', entityId: String(a.id) }).filter((e) => e.action === 'escalation.step')).toHaveLength(3);
+    expect(h.store.audit.list({ entity: 'escalation', entityId: String(a.id) }).filter((e) => e.action === 'step')).toHaveLength(3);
   });
 
   it('the last step repeats every interval while nobody acknowledges, repeat_count times', async () => {

@@ -20,6 +20,7 @@ import {
   type TestMessageResult,
   type TimelineEntry,
 } from '../../../shared/notify';
+import type { AlertTimelineEntry } from '../../../shared/alerts';
 import type { AlertTransitionEvent, AlertTransitionHook } from '../alerts/transitions';
 import { InputError } from '../book/types';
 import type { EventBus } from '../events';
@@ -398,5 +399,28 @@ export class NotifyService {
       });
     }
     return out.sort((a, b) => a.at.localeCompare(b.at) || (a.kind === b.kind ? a.id - b.id : a.kind === 'escalation' ? -1 : 1));
+  }
+
+  /** The same entries in the alert engine's timeline form (registered as its 'notify' timeline source). */
+  alertTimeline(alertId: number): AlertTimelineEntry[] {
+    return this.timelineEntries(alertId).map((e) =>
+      e.kind === 'notification'
+        ? {
+            at: e.at,
+            source: 'notify',
+            kind: 'notification',
+            actor: 'system',
+            summary: `${e.channel} to ${e.recipient}: ${e.status}${e.attempts > 1 ? ` after ${e.attempts} attempts` : ''}${e.error && e.status !== 'sent' ? ` (${e.error})` : ''}`,
+            data: { ...e },
+          }
+        : {
+            at: e.at,
+            source: 'escalation',
+            kind: 'escalation',
+            actor: 'system',
+            summary: `step ${e.step}${e.repeat ? ` (repeat ${e.repeat})` : ''} ${e.level}: ${e.status}${e.status === 'scheduled' ? ` for ${e.due_at}` : ''}${e.detail ? ` (${e.detail})` : ''}`,
+            data: { ...e },
+          },
+    );
   }
 }

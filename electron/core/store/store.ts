@@ -2,6 +2,7 @@
 import type { Clock } from '../ports';
 import { systemClock } from '../ports';
 import { openDatabase, type Db, type OpenedDatabase } from './db';
+import { AlertRepository } from './repositories/alerts';
 import { AuditRepository } from './repositories/audit';
 import { BookRepository } from './repositories/book';
 import { ContactRepository } from './repositories/contacts';
@@ -14,6 +15,7 @@ import { ThresholdRepository } from './repositories/thresholds';
 export class Store {
   readonly book: BookRepository;
   readonly thresholds: ThresholdRepository;
+  readonly alerts: AlertRepository;
   readonly audit: AuditRepository;
   readonly notifications: NotificationRepository;
   readonly contacts: ContactRepository;
@@ -29,6 +31,7 @@ export class Store {
     this.audit = new AuditRepository(opened.db, now);
     this.book = new BookRepository(opened.db, now);
     this.thresholds = new ThresholdRepository(opened.db, this.audit, now);
+    this.alerts = new AlertRepository(opened.db, this.audit, now);
     this.notifications = new NotificationRepository(opened.db, now);
     this.contacts = new ContactRepository(opened.db, this.audit, now);
     this.escalation = new EscalationRepository(opened.db, this.audit, now);
