@@ -6,9 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ContactInput, EscalationRuleInput } from '../../../shared/notify';
 import { EventBus } from '../events';
 import { silentLogger, systemClock } from '../ports';
-import { insertAlertRow } from '../store/alert-fixture';
 import { Store } from '../store/store';
 import { tempDir } from '../testing';
+import { insertAlert } from './harness';
 import { NotifyService } from './service';
 import { TestSmtpServer } from './test-support';
 
@@ -75,7 +75,7 @@ describe('crash safety', () => {
       // Steps at 0, 12 s and 24 s: minutes scaled down, but longer than an engine takes to start.
       const steps = ['on_call_risk', 'head_of_risk', 'cro'].map((role, i) => ({ level: role, delay_minutes: i * 0.2, recipients: [{ role }], channels: ['email' as const] }));
       store.escalation.createRule(EscalationRuleInput.parse({ name: 'fast', severity: 'CRITICAL', steps }), 'test');
-      const alert = insertAlertRow(store, { triggered_at: new Date(t0).toISOString(), updated_at: new Date(t0).toISOString() });
+      const alert = insertAlert(store, { triggered_at: new Date(t0).toISOString(), updated_at: new Date(t0).toISOString() });
       notify.transitionHook({ transition: 'triggered', alert, previous: null, at: alert.triggered_at, actor: 'system', notify: true });
     });
     const sent = (to: string) => store.notifications.list({ limit: 100 }).items.some((r) => r.recipient === to && r.status === 'sent');

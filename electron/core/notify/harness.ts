@@ -6,13 +6,41 @@ import type { AlertTransition } from '../alerts/transitions';
 import { DEMO_CONTACTS, DEMO_ESCALATION_RULES } from '../demo/seed';
 import { EventBus, type EngineEvents } from '../events';
 import { ManualClock, ManualTimers, MemorySecretStore, silentLogger, type DesktopNotification, type Logger } from '../ports';
-import { insertAlertRow, updateAlertRow } from '../store/alert-fixture';
 import { Store } from '../store/store';
 import { tempDir } from '../testing';
 import type { RateLimits } from './ratelimit';
 import type { RetryPolicy } from './sender';
 import { NotifyService } from './service';
 import { TestHttpEndpoint, TestSmtpServer, twilioReply } from './test-support';
+
+/** Records a new open alert as the alert engine would (a CRITICAL VaR breach unless told otherwise). */
+export function insertAlert(store: Store, fields: Partial<Alert> = {}): Alert {
+  const at = fields.triggered_at ?? new Date(store.clock.now()).toISOString();
+  const values: Omit<Alert, 'id'> = {
+    portfolio_id: 'global_macro',
+    threshold_id: null,
+    metric_type: 'var_95',
+    severity: 'CRITICAL',
+    status: 'TRIGGERED',
+    comparison_type: 'less_than',
+    current_value: -0.0612,
+    threshold_value: -0.05,
+    worst_value: -0.0612,
+    breach_count: 1,
+    description: 'One-day 95% VaR beyond 5% of NAV',
+    flapping: false,
+    previous_alert_id: null,
+    triggered_at: at,
+    updated_at: at,
+    acknowledged_at: null,
+    acknowledged_by: null,
+    resolved_at: null,
+    resolved_by: null,
+    resolution: null,
+    ...fields,
+  };
+  return store.alerts.insert(values, { actor: 'system', action: 'triggered' });
+}
 
 export interface HarnessOptions {
   rateLimits?: RateLimits;
@@ -110,7 +138,7 @@ export class NotifyHarness {
   /** Inserts an alert and runs the hook as the alert engine would, inside one transaction. */
   trigger(fields: Partial<Alert> = {}, notify = true): Alert {
     return this.store.transaction(() => {
-      const alert = insertAlertRow(this.store, { triggered_at: this.iso(), updated_at: this.iso(), ...fields });
+      const alert = insertAlert(this.store, { triggered_at: this.iso(), updated_at: this.iso(), ...fields });
       this.service.transitionHook({ transition: 'triggered', alert, previous: null, at: this.iso(), actor: 'system', notify });
       return alert;
     });
@@ -119,7 +147,8 @@ export class NotifyHarness {
   /** Moves an alert through a transition (state written, then the hook) in one transaction. */
   transition(alert: Alert, transition: AlertTransition, fields: Partial<Alert>, actor = 'system'): Alert {
     return this.store.transaction(() => {
-      const next = updateAlertRow(this.store, alert, { updated_at: this.iso(), ...fields });
+      const next = { ...alert, updated_at: this.iso(), ...fields };
+      this.store.alerts.update(alert, next, { actor, action: transition });
       this.service.transitionHook({ transition, alert: next, previous: alert, at: this.iso(), actor, notify: true });
       return next;
     });

@@ -66,7 +66,7 @@ export class NotificationPlanner {
       case 'triggered':
       case 'reopened':
       case 'upgraded': {
-        const previous = e.transition === 'triggered' ? null : (this.store.escalation.alertWithPolicy(a.id)?.policy ?? null);
+        const previous = e.transition === 'triggered' ? null : this.store.escalation.policy(a.id);
         const round = previous ? previous.round + 1 : 0;
         if (e.transition !== 'triggered') this.cancel(a.id, `superseded: ${e.transition}`, e.actor, ['escalation']);
         const rule = this.store.escalation.matchRule(a.severity, a.portfolio_id);
@@ -85,7 +85,7 @@ export class NotificationPlanner {
       }
       case 'flapping': {
         if (!e.notify) return [];
-        const policy = this.store.escalation.alertWithPolicy(a.id)?.policy;
+        const policy = this.store.escalation.policy(a.id);
         if (!policy) return [];
         const step = policy.steps[0];
         this.enqueueTo(a, { transition: 'flapping', round: policy.round, step: 0, repeat: 0, kind: 'new_alert', level: step.level, channels: expandChannels(step.channels), contacts: this.resolveRecipients(step) });
@@ -147,11 +147,11 @@ export class NotificationPlanner {
    * was cancelled).
    */
   fireTimer(t: EscalationTimer): FiredStep | null {
-    const found = this.store.escalation.alertWithPolicy(t.alertId);
-    const policy = found?.policy;
+    const alert = this.store.alerts.get(t.alertId);
+    const policy = this.store.escalation.policy(t.alertId);
     let reason: string | null = null;
-    if (!found || !policy) reason = 'alert or policy missing';
-    else if (found.alert.status !== 'TRIGGERED') reason = `alert ${found.alert.status.toLowerCase()}`;
+    if (!alert || !policy) reason = 'alert or policy missing';
+    else if (alert.status !== 'TRIGGERED') reason = `alert ${alert.status.toLowerCase()}`;
     else if (policy.round !== t.round) reason = `superseded by round ${policy.round}`;
     else if (!policy.steps[t.stepIndex]) reason = 'step no longer in the policy';
     if (reason) {
@@ -160,7 +160,7 @@ export class NotificationPlanner {
     }
     const late = this.clock.now() - Date.parse(t.dueAt);
     if (!this.store.escalation.settle(t.id, 'fired', late > 60_000 ? `fired ${Math.round(late / 1000)} s late` : null)) return null;
-    return this.fire(found!.alert, policy!, t.stepIndex, t.repeatIndex, 'escalation', Date.parse(t.dueAt));
+    return this.fire(alert!, policy!, t.stepIndex, t.repeatIndex, 'escalation', Date.parse(t.dueAt));
   }
 
   private fire(a: Alert, policy: EscalationPolicy, stepIndex: number, repeat: number, transition: string, dueMs: number): FiredStep {
@@ -250,8 +250,7 @@ export class NotificationPlanner {
 
   /** Tells everyone who heard of the alert (each channel and recipient once) that it is resolved. */
   private enqueueResolution(a: Alert): void {
-    const policy = this.store.escalation.alertWithPolicy(a.id)?.policy;
-    const round = policy?.round ?? 0;
+    const round = this.store.escalation.policy(a.id)?.round ?? 0;
     const rendered = this.render('resolution', a, { transition: 'resolved' });
     for (const t of this.store.notifications.toldAbout(a.id)) {
       this.store.notifications.enqueue({
@@ -281,9 +280,9 @@ export class NotificationPlanner {
       this.logger.warn({ notification: email.id, contact: email.contactId }, 'CRITICAL email has no SMS fallback: contact has no phone');
       return null;
     }
-    const found = this.store.escalation.alertWithPolicy(email.alertId);
-    if (!found) return null;
-    const rendered = this.render(email.transition === 'escalation' ? 'escalation' : email.transition === 'resolved' ? 'resolution' : 'new_alert', found.alert, {
+    const alert = this.store.alerts.get(email.alertId);
+    if (!alert) return null;
+    const rendered = this.render(email.transition === 'escalation' ? 'escalation' : email.transition === 'resolved' ? 'resolution' : 'new_alert', alert, {
       transition: email.transition,
       step: email.step,
     });

@@ -304,8 +304,8 @@ export class OutboxSender {
     const { store } = this.d;
     const members = store.notifications.digestMembers(row.id);
     const items = members.map((m) => {
-      const found = m.alertId !== null ? store.escalation.alertWithPolicy(m.alertId) : undefined;
-      const v = found ? alertVariables(found.alert, { transition: m.transition }) : {};
+      const alert = m.alertId !== null ? store.alerts.get(m.alertId) : undefined;
+      const v = alert ? alertVariables(alert, { transition: m.transition }) : {};
       return { severity: m.severity, transition: m.transition, subject: m.subject, time: m.createdAt, ...v };
     });
     const severities = SEVERITY_ORDER.slice()

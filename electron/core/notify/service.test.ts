@@ -18,7 +18,7 @@ describe('alert transitions write outbox rows in the same transaction', () => {
       ['email', 'oncall.risk@example.com', 'queued', 'triggered'],
       ['desktop', 'desktop', 'queued', 'triggered'],
     ]);
-    const policy = h.store.escalation.alertWithPolicy(a.id)!.policy!;
+    const policy = h.store.escalation.policy(a.id)!;
     expect(policy.steps.map((s) => [s.level, s.delay_minutes])).toEqual([
       ['on-call risk manager', 0],
       ['head of risk', 15],
@@ -234,7 +234,7 @@ describe('escalation', () => {
     h.clock.advance(60 * MIN);
     h.transition(acked, 'reopened', { status: 'TRIGGERED' });
     await h.step();
-    expect(h.store.escalation.alertWithPolicy(a.id)!.policy!.round).toBe(1);
+    expect(h.store.escalation.policy(a.id)!.round).toBe(1);
     const oncall = h.rows(a.id).filter((r) => r.recipient === 'oncall.risk@example.com');
     expect(oncall.map((r) => [r.transition, r.status])).toEqual([
       ['triggered', 'sent'],

@@ -2,7 +2,7 @@
 // due times, so they survive a restart and fire once: a timer moves scheduled -> fired or
 // scheduled -> cancelled by a conditional update, never twice).
 import { and, asc, desc, eq, isNull, lte, sql } from 'drizzle-orm';
-import type { Alert, Severity } from '../../../../shared/domain';
+import type { Severity } from '../../../../shared/domain';
 import type {
   EscalationPolicy,
   EscalationRecipient,
@@ -17,7 +17,6 @@ import type { AuditRepository } from './audit';
 
 type RuleRow = typeof escalationRules.$inferSelect;
 type StepRow = typeof escalationSteps.$inferSelect;
-type AlertRow = typeof riskAlerts.$inferSelect;
 export type EscalationTimer = typeof escalationEvents.$inferSelect;
 export type TimerStatus = 'scheduled' | 'fired' | 'cancelled';
 
@@ -30,32 +29,6 @@ function toStep(r: StepRow): EscalationStep {
     // Written by this repository from validated input: read back without re-validating.
     recipients: JSON.parse(r.recipients) as EscalationRecipient[],
     channels: r.channel.split(',') as StepChannel[],
-  };
-}
-
-function toAlert(r: AlertRow): Alert {
-  return {
-    id: r.id,
-    portfolio_id: r.portfolioId,
-    threshold_id: r.thresholdId,
-    metric_type: r.metricType,
-    severity: r.severity as Alert['severity'],
-    status: r.status as Alert['status'],
-    comparison_type: r.comparisonType as Alert['comparison_type'],
-    current_value: r.currentValue,
-    threshold_value: r.thresholdValue,
-    worst_value: r.worstValue,
-    breach_count: r.breachCount,
-    description: r.description,
-    flapping: r.flapping,
-    previous_alert_id: r.previousAlertId,
-    triggered_at: r.triggeredAt,
-    updated_at: r.updatedAt,
-    acknowledged_at: r.acknowledgedAt,
-    acknowledged_by: r.acknowledgedBy,
-    resolved_at: r.resolvedAt,
-    resolved_by: r.resolvedBy,
-    resolution: r.resolution,
   };
 }
 
@@ -191,14 +164,11 @@ export class EscalationRepository {
 
   // ------------------------------------------------------------ the alert's copy of the policy
 
-  /**
-   * The alert as notifications see it, with the policy it copied.
-   * (Reads risk_alerts directly so notifications do not depend on the alert engine's repository.)
-   */
-  alertWithPolicy(alertId: number): { alert: Alert; policy: EscalationPolicy | null } | undefined {
-    const row = this.db.select().from(riskAlerts).where(eq(riskAlerts.id, alertId)).get();
-    if (!row) return undefined;
-    return { alert: toAlert(row), policy: row.escalationPolicy ? (JSON.parse(row.escalationPolicy) as EscalationPolicy) : null };
+  /** The escalation policy the alert copied when it triggered (null if none). */
+  policy(alertId: number): EscalationPolicy | null {
+    const row = this.db.select({ policy: riskAlerts.escalationPolicy }).from(riskAlerts).where(eq(riskAlerts.id, alertId)).get();
+    // Written by setPolicy from a validated rule: read back without re-validating.
+    return row?.policy ? (JSON.parse(row.policy) as EscalationPolicy) : null;
   }
 
   setPolicy(alertId: number, policy: EscalationPolicy): void {
