@@ -1,7 +1,7 @@
 // Escalation: rules with their steps, the policy copied onto an alert, and the timers (rows with
 // due times, so they survive a restart and fire once: a timer moves scheduled -> fired or
 // scheduled -> cancelled by a conditional update, never twice).
-import { and, asc, desc, eq, isNull, lte, sql } from 'drizzle-orm';
+import { and, asc, eq, lte, sql } from 'drizzle-orm';
 import type { Severity } from '../../../../shared/domain';
 import type {
   EscalationPolicy,
@@ -43,6 +43,9 @@ export interface NewTimer {
 
 /** Escalation rules (audited), the alert's copied policy, and escalation timers. */
 export class EscalationRepository {
+  /** Rules are read on every trigger and change rarely (only through this repository): kept in memory. */
+  private rules: EscalationRule[] | null = null;
+
   constructor(
     private readonly db: Db,
     private readonly audit: AuditRepository,
@@ -52,6 +55,11 @@ export class EscalationRepository {
   // ------------------------------------------------------------ rules
 
   listRules(): EscalationRule[] {
+    this.rules ??= this.loadRules();
+    return structuredClone(this.rules);
+  }
+
+  private loadRules(): EscalationRule[] {
     const rules = this.db.select().from(escalationRules).orderBy(asc(escalationRules.id)).all();
     const steps = this.db.select().from(escalationSteps).orderBy(asc(escalationSteps.ruleId), asc(escalationSteps.stepOrder)).all();
     return rules.map((r) => this.toRule(r, steps.filter((s) => s.ruleId === r.id)));
@@ -66,25 +74,15 @@ export class EscalationRepository {
 
   /** The enabled rule for a severity: the portfolio's own rule first, then the catch-all (newest wins a tie). */
   matchRule(severity: Severity, portfolioId: string): EscalationRule | undefined {
-    const own = this.db
-      .select()
-      .from(escalationRules)
-      .where(and(eq(escalationRules.severity, severity), eq(escalationRules.enabled, true), eq(escalationRules.portfolioId, portfolioId)))
-      .orderBy(desc(escalationRules.id))
-      .get();
-    const row =
-      own ??
-      this.db
-        .select()
-        .from(escalationRules)
-        .where(and(eq(escalationRules.severity, severity), eq(escalationRules.enabled, true), isNull(escalationRules.portfolioId)))
-        .orderBy(desc(escalationRules.id))
-        .get();
-    return row && this.getRule(row.id);
+    this.rules ??= this.loadRules();
+    const candidates = this.rules.filter((r) => r.enabled && r.severity === severity).reverse();
+    const rule = candidates.find((r) => r.portfolio_id === portfolioId) ?? candidates.find((r) => r.portfolio_id === null);
+    return rule && structuredClone(rule);
   }
 
   /** Input must already be validated (EscalationRuleInput.parse). */
   createRule(input: EscalationRuleSettings, actor: string): EscalationRule {
+    this.rules = null;
     return this.db.transaction(() => {
       const at = this.now();
       const row = this.db
@@ -100,6 +98,7 @@ export class EscalationRepository {
   }
 
   updateRule(id: number, input: EscalationRuleSettings, actor: string): EscalationRule | undefined {
+    this.rules = null;
     return this.db.transaction(() => {
       const before = this.getRule(id);
       if (!before) return undefined;
@@ -118,6 +117,7 @@ export class EscalationRepository {
 
   /** Deletes a rule; alerts that already copied it keep their policy. */
   deleteRule(id: number, actor: string): boolean {
+    this.rules = null;
     return this.db.transaction(() => {
       const before = this.getRule(id);
       if (!before) return false;

@@ -13,6 +13,9 @@ function toTemplate(r: Row): NotificationTemplate {
 
 /** Templates. Every change writes an audit row in the same transaction. */
 export class TemplateRepository {
+  /** Read for every notification, changed only through save(): kept in memory. */
+  private readonly cache = new Map<TemplateKind, NotificationTemplate | undefined>();
+
   constructor(
     private readonly db: Db,
     private readonly audit: AuditRepository,
@@ -24,12 +27,17 @@ export class TemplateRepository {
   }
 
   get(kind: TemplateKind): NotificationTemplate | undefined {
-    const row = this.db.select().from(notificationTemplates).where(eq(notificationTemplates.kind, kind)).get();
-    return row && toTemplate(row);
+    if (!this.cache.has(kind)) {
+      const row = this.db.select().from(notificationTemplates).where(eq(notificationTemplates.kind, kind)).get();
+      this.cache.set(kind, row && toTemplate(row));
+    }
+    const t = this.cache.get(kind);
+    return t && { ...t };
   }
 
   /** Input must already be validated and compiled (the notifier rejects broken Liquid before this). */
   save(kind: TemplateKind, input: TemplateInput, actor: string): NotificationTemplate {
+    this.cache.delete(kind);
     return this.db.transaction(() => {
       const before = this.get(kind) ?? null;
       const at = this.now();
@@ -41,6 +49,7 @@ export class TemplateRepository {
         .returning()
         .get();
       const after = toTemplate(row);
+      this.cache.delete(kind); // a rolled-back save must not leave its text cached: re-read next time
       this.audit.record({ actor, entity: 'template', entityId: kind, action: before ? 'update' : 'create', before, after });
       return after;
     });
