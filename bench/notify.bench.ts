@@ -1,6 +1,7 @@
 // Notification figures: alert -> email accepted by a local SMTP server (latency), and a storm
 // of 1,000 simultaneous alerts draining through the outbox with nothing lost and every channel
 // within its rate limits. Real SQLite file, real SMTP server, the real Twilio SDK to a local endpoint.
+import os from 'node:os';
 import { NotifyHarness } from '../electron/core/notify/harness';
 import { DEFAULT_RATE_LIMITS, type BucketLimit } from '../electron/core/notify/ratelimit';
 import { percentile, report, rssMb } from './util';
@@ -39,6 +40,7 @@ async function latency(): Promise<void> {
     samples.sort((a, b) => a - b);
     report(`alert -> email accepted by SMTP, p50 (${n} alerts)`, `${percentile(samples, 0.5).toFixed(1)} ms`);
     report('alert -> email accepted by SMTP, p99', `${percentile(samples, 0.99).toFixed(1)} ms`, '<= 200 ms');
+    report('machine load average (1 min) while measuring', os.loadavg()[0].toFixed(1));
   } finally {
     await h.close();
   }

@@ -116,8 +116,7 @@ export class NotifyHarness {
         desktop: { show: async (n) => void (this.shown.push(n), this.shownAt.push(Date.now())) },
         timers: this.opts.realTime ? undefined : this.timers,
         rateLimits: this.opts.rateLimits,
-        sender: { random: () => 1, retry: this.opts.retry, pollMs: 20 },
-        escalation: { pollMs: 50 },
+        sender: { random: () => 1, retry: this.opts.retry },
         smtpConnections: this.opts.smtpConnections,
       },
     );
