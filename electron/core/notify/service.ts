@@ -143,6 +143,7 @@ export class NotifyService {
    * `system` error event) but never the alert's state change.
    */
   readonly transitionHook: AlertTransitionHook = (e: AlertTransitionEvent) => {
+    if (e.transition === 'updated') return; // a continuing breach never notifies
     let fired: FiredStep[] = [];
     try {
       fired = this.store.transaction(() => this.planner.onTransition(e));
@@ -151,7 +152,6 @@ export class NotifyService {
       this.events.emit('system', { level: 'error', message: `notifications for alert ${e.alert.id} (${e.transition}) failed: ${errorText(err)}`, at: e.at });
       return;
     }
-    if (e.transition === 'updated') return;
     // After the caller's transaction commits (it is synchronous): wake the sender, announce fired steps.
     this.timers.set(() => {
       this.sender.wake();
