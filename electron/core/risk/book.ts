@@ -116,28 +116,7 @@ export class RiskBook {
     this.lastRow = new Float64Array(n).fill(NaN);
     this.prevRow = new Float64Array(n).fill(NaN);
     const ret = (this.ret = new Float64Array(n * cap));
-    const closes = table.closes;
-    const last = this.lastRow;
-    const prev = this.prevRow;
-    // One pass over the table, 8 symbols (one cache line of a row) at a time, so that writing the
-    // symbol-major returns stays sequential; it checks every close and carries the last one forward.
-    for (let i0 = 0; i0 < n; i0 += 8) {
-      const i1 = Math.min(i0 + 8, n);
-      for (let d = 0; d < rows; d++) {
-        const row = d * n;
-        for (let i = i0; i < i1; i++) {
-          const v = closes[row + i];
-          let cur = last[i];
-          if (v === v) {
-            if (!isPrice(v)) throw new InputError('prices', null, syms[i], `close ${v} on ${dates[d]} is not a price (a finite number above 0)`);
-            cur = v;
-          }
-          if (d >= first) ret[i * cap + d - first] = simpleReturn(cur, last[i]);
-          if (d === rows - 2) prev[i] = cur;
-          last[i] = cur;
-        }
-      }
-    }
+    loadReturns(table, first, cap, ret, this.lastRow, this.prevRow);
     this.updateWindow();
     this.holders = Array.from({ length: n }, () => []);
     this.holderIds = new Array<null>(n).fill(null);
@@ -151,27 +130,13 @@ export class RiskBook {
     const { table } = input;
     checkTableShape(table);
     const book = new RiskBook(table, [...table.symbols], input.multipliers, o);
-    for (const p of input.portfolios) {
+    // One buffer for every portfolio's P&L series: one allocation, and neighbours in memory.
+    const series = new Float64Array(input.portfolios.length * book.cap);
+    input.portfolios.forEach((p, k) => {
       if (book.books.has(p.id)) throw new InputError('portfolios', null, 'portfolio_id', `duplicate portfolio "${p.id}"`);
-      book.upsertPortfolio(p);
-    }
-    const source = input.positionsSource ?? 'positions';
-    // Which portfolio last took a position in each symbol: finds a duplicate without a per-portfolio set.
-    const takenBy: (PortfolioState | undefined)[] = new Array(book.n);
-    let p: PortfolioState | undefined;
-    for (const pos of input.positions) {
-      const line = pos.line ?? null;
-      if (p?.info.id !== pos.portfolio_id) {
-        p = book.books.get(pos.portfolio_id);
-        if (!p) throw new InputError(source, line, 'portfolio_id', `unknown portfolio "${pos.portfolio_id}"`);
-        for (const h of p.holdings) takenBy[h.s] = p; // one portfolio's positions need not be contiguous
-      }
-      const s = book.priced(pos.symbol, source, line);
-      if (!Number.isFinite(pos.quantity)) throw new InputError(source, line, 'quantity', `${pos.quantity} is not a finite number`);
-      if (takenBy[s] === p) throw new InputError(source, line, 'symbol', `duplicate position ${pos.portfolio_id}/${pos.symbol}`);
-      takenBy[s] = p;
-      if (pos.quantity !== 0) book.hold(p, s, pos.quantity);
-    }
+      book.addPortfolio(p, series.subarray(k * book.cap, (k + 1) * book.cap));
+    });
+    book.addPositions(input.positions, input.positionsSource ?? 'positions');
     book.refresh();
     return book;
   }
@@ -260,14 +225,13 @@ export class RiskBook {
 
   /** Adds a portfolio (no positions yet) or updates its name, NAV and currency. */
   upsertPortfolio(info: Portfolio): void {
-    if (!info.id) throw new InputError('portfolio', null, 'id', 'is empty');
-    if (info.nav !== null && !Number.isFinite(info.nav)) throw new InputError('portfolio', null, 'nav', `${info.nav} is not a finite number`);
+    checkPortfolio(info);
     const p = this.books.get(info.id);
     if (p) {
       p.info = { ...info };
       p.cached = null;
     } else {
-      this.books.set(info.id, new PortfolioState({ ...info }, new Float64Array(this.cap)));
+      this.addPortfolio(info, new Float64Array(this.cap));
     }
   }
 
@@ -366,6 +330,11 @@ export class RiskBook {
 
   // ---- internals ----
 
+  private addPortfolio(info: Portfolio, pnl: Float64Array): void {
+    checkPortfolio(info);
+    this.books.set(info.id, new PortfolioState({ ...info }, pnl));
+  }
+
   private observations(): number {
     return Math.min(this.w, this.stored);
   }
@@ -374,6 +343,26 @@ export class RiskBook {
     const p = this.books.get(id);
     if (!p) throw new InputError('portfolio', null, 'portfolio_id', `unknown portfolio "${id}"`);
     return p;
+  }
+
+  /** Adds the initial positions (P&L series are built afterwards, once), checking each. */
+  private addPositions(positions: RiskBookInput['positions'], source: string): void {
+    // Which portfolio last took a position in each symbol: finds a duplicate without a per-portfolio set.
+    const takenBy: (PortfolioState | undefined)[] = new Array(this.n);
+    let p: PortfolioState | undefined;
+    for (const pos of positions) {
+      const line = pos.line ?? null;
+      if (p?.info.id !== pos.portfolio_id) {
+        p = this.books.get(pos.portfolio_id);
+        if (!p) throw new InputError(source, line, 'portfolio_id', `unknown portfolio "${pos.portfolio_id}"`);
+        for (const h of p.holdings) takenBy[h.s] = p; // one portfolio's positions need not be contiguous
+      }
+      const s = this.priced(pos.symbol, source, line);
+      if (!Number.isFinite(pos.quantity)) throw new InputError(source, line, 'quantity', `${pos.quantity} is not a finite number`);
+      if (takenBy[s] === p) throw new InputError(source, line, 'symbol', `duplicate position ${pos.portfolio_id}/${pos.symbol}`);
+      takenBy[s] = p;
+      if (pos.quantity !== 0) this.hold(p, s, pos.quantity);
+    }
   }
 
   /** The index of a symbol that has a price, or an InputError naming it. */
@@ -417,10 +406,10 @@ export class RiskBook {
     // Four positions per pass over the series: a quarter of the loads and stores of pnl, twice as fast as one at a time.
     let j = 0;
     for (; j + 3 < hs.length; j += 4) {
-      const h0 = hs[j], h1 = hs[j + 1], h2 = hs[j + 2], h3 = hs[j + 3]; // prettier-ignore
-      const m0 = h0.q * mult[h0.s] * px[h0.s], m1 = h1.q * mult[h1.s] * px[h1.s]; // prettier-ignore
-      const m2 = h2.q * mult[h2.s] * px[h2.s], m3 = h3.q * mult[h3.s] * px[h3.s]; // prettier-ignore
-      const r0 = h0.s * cap, r1 = h1.s * cap, r2 = h2.s * cap, r3 = h3.s * cap; // prettier-ignore
+      const h0 = hs[j], h1 = hs[j + 1], h2 = hs[j + 2], h3 = hs[j + 3];
+      const m0 = h0.q * mult[h0.s] * px[h0.s], m1 = h1.q * mult[h1.s] * px[h1.s];
+      const m2 = h2.q * mult[h2.s] * px[h2.s], m3 = h3.q * mult[h3.s] * px[h3.s];
+      const r0 = h0.s * cap, r1 = h1.s * cap, r2 = h2.s * cap, r3 = h3.s * cap;
       for (let k = a0; k < a1; k++) pnl[k] += m0 * ret[r0 + k] + m1 * ret[r1 + k] + m2 * ret[r2 + k] + m3 * ret[r3 + k];
       for (let k = 0; k < b1; k++) pnl[k] += m0 * ret[r0 + k] + m1 * ret[r1 + k] + m2 * ret[r2 + k] + m3 * ret[r3 + k];
     }
@@ -485,6 +474,40 @@ export class RiskBook {
     for (let k = 0; k < out.length; k++) out[k] /= nav;
     return out;
   }
+}
+
+/**
+ * One pass over the table (row-major closes): checks every close, carries the last one forward,
+ * and writes the returns of dates `first`.. into the symbol-major ring `ret` (slot 0 = date `first`);
+ * leaves the carried-forward closes of the last two dates in `last` and `prev`. It goes 8 symbols
+ * (one cache line of a row) at a time, so the ring is written sequentially.
+ */
+function loadReturns(table: PriceTable, first: number, cap: number, ret: Float64Array, last: Float64Array, prev: Float64Array): void {
+  const { closes, symbols, dates } = table;
+  const n = symbols.length;
+  const rows = dates.length;
+  for (let i0 = 0; i0 < n; i0 += 8) {
+    const i1 = Math.min(i0 + 8, n);
+    for (let d = 0; d < rows; d++) {
+      const row = d * n;
+      for (let i = i0; i < i1; i++) {
+        const v = closes[row + i];
+        let cur = last[i];
+        if (v === v) {
+          if (!isPrice(v)) throw new InputError('prices', null, symbols[i], `close ${v} on ${dates[d]} is not a price (a finite number above 0)`);
+          cur = v;
+        }
+        if (d >= first) ret[i * cap + d - first] = simpleReturn(cur, last[i]);
+        if (d === rows - 2) prev[i] = cur;
+        last[i] = cur;
+      }
+    }
+  }
+}
+
+function checkPortfolio(info: Portfolio): void {
+  if (!info.id) throw new InputError('portfolio', null, 'id', 'is empty');
+  if (info.nav !== null && !Number.isFinite(info.nav)) throw new InputError('portfolio', null, 'nav', `${info.nav} is not a finite number`);
 }
 
 /** Removes one item, order not kept (swap with the last). */
