@@ -11,7 +11,6 @@ import {
   cagr,
   cornishFisherZ,
   cvarFromSorted,
-  downsideDeviation,
   ewmaVolatility,
   maxDrawdown,
   mean,
@@ -107,7 +106,6 @@ export function computeMetrics(p: PortfolioFigures, opts: RiskOptions, returns: 
   const navBad = navProblem(n, p.nav, nav);
   const T = p.pnl.length;
   const noReturns = n === 0 ? NO_POSITIONS : (navBad ?? (T === 0 ? 'no returns: the price history has a single date' : null));
-  const few = `needs at least 2 returns (have ${T})`;
 
   // Return figures: NaN until computed; a skipped figure gets its reason (v() turns both into null + reason).
   let var95 = NaN, var99 = NaN, cvar95 = NaN, cvar99 = NaN, pvar95 = NaN, pvar99 = NaN, cf95 = NaN, cf99 = NaN;
@@ -133,7 +131,7 @@ export function computeMetrics(p: PortfolioFigures, opts: RiskOptions, returns: 
       if (Number.isNaN(growth)) calmarWhy = NEGATIVE_WEALTH;
       else calmarRatio = growth / Math.abs(mdd);
     }
-    if (T < 2) devWhy = cfWhy = sharpeWhy = sortinoWhy = few;
+    if (T < 2) devWhy = cfWhy = sharpeWhy = sortinoWhy = `needs at least 2 returns (have ${T})`;
     else {
       const sd = stdev(r);
       const mu = mean(r);
@@ -148,8 +146,9 @@ export function computeMetrics(p: PortfolioFigures, opts: RiskOptions, returns: 
         cf95 = mu + cornishFisherZ(Z_95, skewness, excessKurtosis) * sd;
         cf99 = mu + cornishFisherZ(Z_99, skewness, excessKurtosis) * sd;
       }
-      if (downsideDeviation(r, mar) === 0) sortinoWhy = NO_DOWNSIDE;
-      else sortinoRatio = sortino(r, mar, A);
+      // With finite returns, Sortino is only ever not finite when nothing fell below mar (x / 0).
+      sortinoRatio = sortino(r, mar, A);
+      if (!Number.isFinite(sortinoRatio)) sortinoWhy = NO_DOWNSIDE;
     }
   }
   const v95 = figure(reasons, 'var_95', var95, tailWhy);
