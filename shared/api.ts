@@ -8,8 +8,24 @@
 // as strings over HTTP, so numeric inputs use z.coerce.
 import { z } from 'zod';
 import { AlertStats, AlertTimelineEntry, Silence, SilenceInput, ThresholdPreview } from './alerts';
-import { Alert, AlertStatus, AuditEntry, Portfolio, type Role, Severity, Threshold, ThresholdInput } from './domain';
+import { Alert, AlertStatus, AuditEntry, Contact, Portfolio, type Role, Severity, Threshold, ThresholdInput } from './domain';
 import { FeedStatus } from './events';
+import {
+  ChannelSettingsUpdate,
+  ChannelSettingsView,
+  ContactInput,
+  EscalationRule,
+  EscalationRuleInput,
+  NotificationLogPage,
+  NotificationLogQuery,
+  NotificationTemplate,
+  RenderedNotification,
+  SampleAlert,
+  TemplateInput,
+  TemplateKind,
+  TestMessageRequest,
+  TestMessageResult,
+} from './notify';
 import { METRIC_PATHS } from './metrics';
 import { RiskSnapshotSchema } from './metrics-schema';
 
@@ -170,6 +186,70 @@ export const api = {
     output: Silence,
   }),
   'silences.delete': endpoint({ method: 'DELETE', path: '/api/risk/silences/:id', role: 'risk_manager', summary: 'End a silence', input: idParam, output: deleted }),
+
+  'contacts.list': endpoint({ method: 'GET', path: '/api/notify/contacts', role: 'viewer', summary: 'People notifications and escalations reach', input: none, output: z.array(Contact) }),
+  'contacts.create': endpoint({ method: 'POST', path: '/api/notify/contacts', role: 'admin', summary: 'Add a contact', input: ContactInput, output: Contact }),
+  'contacts.update': endpoint({ method: 'PUT', path: '/api/notify/contacts/:id', role: 'admin', summary: 'Replace a contact', input: ContactInput.extend({ id: z.coerce.number().int().positive() }), output: Contact }),
+  'contacts.delete': endpoint({ method: 'DELETE', path: '/api/notify/contacts/:id', role: 'admin', summary: 'Delete a contact', input: idParam, output: deleted }),
+
+  'escalation.list': endpoint({ method: 'GET', path: '/api/notify/escalation-rules', role: 'viewer', summary: 'Escalation rules with their steps', input: none, output: z.array(EscalationRule) }),
+  'escalation.get': endpoint({ method: 'GET', path: '/api/notify/escalation-rules/:id', role: 'viewer', summary: 'One escalation rule', input: idParam, output: EscalationRule }),
+  'escalation.create': endpoint({ method: 'POST', path: '/api/notify/escalation-rules', role: 'admin', summary: 'Add an escalation rule', input: EscalationRuleInput, output: EscalationRule }),
+  'escalation.update': endpoint({
+    method: 'PUT',
+    path: '/api/notify/escalation-rules/:id',
+    role: 'admin',
+    summary: 'Replace an escalation rule',
+    input: EscalationRuleInput.safeExtend({ id: z.coerce.number().int().positive() }),
+    output: EscalationRule,
+  }),
+  'escalation.delete': endpoint({ method: 'DELETE', path: '/api/notify/escalation-rules/:id', role: 'admin', summary: 'Delete an escalation rule', input: idParam, output: deleted }),
+
+  'templates.list': endpoint({ method: 'GET', path: '/api/notify/templates', role: 'viewer', summary: 'Notification templates (Liquid), one per kind', input: none, output: z.array(NotificationTemplate) }),
+  'templates.get': endpoint({ method: 'GET', path: '/api/notify/templates/:kind', role: 'viewer', summary: 'The template of one kind', input: z.object({ kind: TemplateKind }), output: NotificationTemplate }),
+  'templates.update': endpoint({
+    method: 'PUT',
+    path: '/api/notify/templates/:kind',
+    role: 'admin',
+    summary: 'Replace a template (rejected with line and column if it does not parse and render)',
+    input: TemplateInput.extend({ kind: TemplateKind }),
+    output: NotificationTemplate,
+  }),
+  'templates.preview': endpoint({
+    method: 'POST',
+    path: '/api/notify/templates/:kind/preview',
+    role: 'admin',
+    summary: 'Render a draft template against a sample alert, without saving it',
+    input: z.object({ kind: TemplateKind, draft: TemplateInput, sample: SampleAlert.optional() }).strict(),
+    output: RenderedNotification,
+  }),
+
+  'channels.get': endpoint({
+    method: 'GET',
+    path: '/api/notify/channels',
+    role: 'admin',
+    summary: 'Channel settings and where each came from; secrets only as "set or not"',
+    input: none,
+    output: ChannelSettingsView,
+  }),
+  'channels.update': endpoint({
+    method: 'PUT',
+    path: '/api/notify/channels',
+    role: 'admin',
+    summary: 'Save channel settings; secrets are write-only (a string sets, null clears, absent keeps)',
+    input: ChannelSettingsUpdate,
+    output: ChannelSettingsView,
+  }),
+  'channels.test': endpoint({ method: 'POST', path: '/api/notify/channels/test', role: 'admin', summary: 'Send a test message through one channel now', input: TestMessageRequest, output: TestMessageResult }),
+
+  'notifications.list': endpoint({
+    method: 'GET',
+    path: '/api/notify/log',
+    role: 'viewer',
+    summary: 'The notification log, newest first: who was told what, when, through which channel, and how delivery went',
+    input: NotificationLogQuery,
+    output: NotificationLogPage,
+  }),
 
   'audit.list': endpoint({
     method: 'GET',

@@ -17,19 +17,36 @@ const ENDPOINTS = Object.entries(api) as [string, Endpoint][];
 
 /** A concrete URL for an endpoint's path pattern. */
 function samplePath(ep: Endpoint): string {
-  return ep.path.replace(':id', ep.path.startsWith('/api/portfolios/') ? 'tech_growth' : '1');
+  return ep.path.replace(':id', ep.path.startsWith('/api/portfolios/') ? 'tech_growth' : '1').replace(':kind', 'new_alert');
 }
 
 const THRESHOLD = { portfolio_id: 'tech_growth', metric_type: 'var_95', threshold_value: -0.04, comparison_type: 'less_than', severity: 'HIGH', description: 'test limit' };
 
 const SILENCE = { portfolio_id: 'tech_growth', ends_at: '2099-01-01T00:00:00.000Z', reason: 'maintenance window' };
+const CONTACT = { name: 'Ada Lovelace', role: 'risk_manager', email: 'ada@example.com' };
+const RULE = { name: 'critical', severity: 'CRITICAL', steps: [{ level: 'on-call', delay_minutes: 0, recipients: [{ role: 'risk_manager' }], channels: ['email'] }] };
+const TEMPLATE = { subject: '[{{ severity }}] {{ portfolio }}', body: '{{ metric }} is {{ current_value }}', sms: '{{ portfolio }} {{ metric }}' };
+const BODIES: Record<string, unknown> = {
+  'thresholds.create': THRESHOLD,
+  'thresholds.update': THRESHOLD,
+  'thresholds.preview': THRESHOLD,
+  'silences.create': SILENCE,
+  'silences.update': SILENCE,
+  'alerts.resolve': { reason: 'checked by hand' },
+  'contacts.create': CONTACT,
+  'contacts.update': CONTACT,
+  'escalation.create': RULE,
+  'escalation.update': RULE,
+  'templates.update': TEMPLATE,
+  'templates.preview': { draft: TEMPLATE },
+  'channels.update': { fallback_after_seconds: 120 },
+  // A webhook nobody listens on: the test message fails fast and reaches no one.
+  'channels.test': { channel: 'webhook', to: 'http://127.0.0.1:9/hook' },
+};
 
 /** A body that passes validation where the endpoint takes one. */
 function sampleBody(name: string): unknown {
-  if (name === 'thresholds.create' || name === 'thresholds.update' || name === 'thresholds.preview') return THRESHOLD;
-  if (name === 'silences.create' || name === 'silences.update') return SILENCE;
-  if (name === 'alerts.resolve') return { reason: 'checked by hand' };
-  return undefined;
+  return BODIES[name];
 }
 
 async function call(t: TestDesk, method: string, urlPath: string, opts: { token?: string; body?: unknown; headers?: Record<string, string> } = {}) {
@@ -459,6 +476,79 @@ describe('/metrics', () => {
     expect(r.text).toMatch(/^risk_desk_cycle_duration_seconds_bucket\{le="0.05"\} 1$/m);
     expect(r.text).toMatch(/^risk_desk_http_requests_total\{method="GET",route="\/api\/portfolios",status="200"\} \d+$/m);
     expect(r.text).toMatch(/^risk_desk_auth_failures_total\{reason="missing"\} \d+$/m);
+  });
+});
+
+describe('notifications through the API', () => {
+  it('contacts, escalation rules and templates: viewers read, admins edit (audited), bad input names the field', async () => {
+    const contact = await call(t, 'POST', '/api/notify/contacts', { token: tokens.admin, body: CONTACT });
+    expect(contact.json).toMatchObject({ ...CONTACT, phone: null, enabled: true });
+    const badPhone = await call(t, 'POST', '/api/notify/contacts', { token: tokens.admin, body: { ...CONTACT, phone: '555-0100' } });
+    expect(ErrorBody.parse(badPhone.json).error.issues).toEqual([{ field: 'phone', reason: 'E.164, e.g. +14155550100' }]);
+    expect((await call(t, 'GET', '/api/notify/contacts', { token: tokens.viewer })).json).toContainEqual(expect.objectContaining({ id: contact.json.id }));
+
+    const rule = await call(t, 'POST', '/api/notify/escalation-rules', {
+      token: tokens.admin,
+      body: { ...RULE, steps: [{ level: 'on-call', delay_minutes: 0, recipients: [{ contact_id: contact.json.id }], channels: ['email'] }] },
+    });
+    expect(rule.status).toBe(200);
+    const ghost = await call(t, 'POST', '/api/notify/escalation-rules', { token: tokens.admin, body: { ...RULE, steps: [{ ...RULE.steps[0], recipients: [{ contact_id: 999999 }] }] } });
+    expect(ghost.status).toBe(400);
+    expect(ErrorBody.parse(ghost.json).error.issues).toEqual([{ field: 'steps.0.recipients.0.contact_id', reason: 'no contact 999999' }]);
+    expect((await call(t, 'GET', `/api/notify/escalation-rules/${rule.json.id}`, { token: tokens.viewer })).json).toMatchObject({ name: 'critical' });
+    expect((await call(t, 'GET', '/api/notify/escalation-rules/999999', { token: tokens.viewer })).status).toBe(404);
+
+    const preview = await call(t, 'POST', '/api/notify/templates/new_alert/preview', { token: tokens.admin, body: { draft: TEMPLATE, sample: { portfolio_id: 'tech_growth' } } });
+    expect(preview.json).toMatchObject({ subject: expect.stringContaining('tech_growth'), sms_truncated: false });
+    const broken = await call(t, 'PUT', '/api/notify/templates/new_alert', { token: tokens.admin, body: { ...TEMPLATE, body: 'line one\n{% if %}' } });
+    expect(broken.status).toBe(400);
+    expect(ErrorBody.parse(broken.json).error).toMatchObject({ message: expect.stringMatching(/new_alert template, body, line 2/), issues: [{ field: 'body', reason: expect.any(String) }] });
+    const unknownKind = await call(t, 'GET', '/api/notify/templates/sms_blast', { token: tokens.viewer });
+    expect(ErrorBody.parse(unknownKind.json).error.issues![0].field).toBe('kind');
+
+    const audit = (await call(t, 'GET', '/api/audit?limit=1000', { token: tokens.viewer })).json.items as { entity: string; actor: string }[];
+    expect(audit.filter((e) => e.actor === 'admin-user').map((e) => e.entity)).toEqual(expect.arrayContaining(['contact', 'escalation_rule']));
+  });
+
+  it('channel settings are admin only; secrets are write-only: never in responses, the audit trail or the logs', async () => {
+    const SMTP = 'smtp-password-8c1f0e';
+    const TWILIO = 'twilio-token-b7d2a4';
+    expect((await call(t, 'GET', '/api/notify/channels', { token: tokens.risk_manager })).status).toBe(403);
+    const saved = await call(t, 'PUT', '/api/notify/channels', {
+      token: tokens.admin,
+      body: {
+        email: { host: 'smtp.example.com', port: 587, security: 'starttls', username: 'desk', password: SMTP, from: 'risk@example.com' },
+        sms: { provider: 'twilio', twilio_account_sid: 'AC0123', twilio_auth_token: TWILIO, twilio_from: '+14155550100' },
+      },
+    });
+    expect(saved.status).toBe(200);
+    expect(saved.json).toMatchObject({ email: { host: 'smtp.example.com', password_set: true }, sms: { twilio_auth_token_set: true } });
+    const read = await call(t, 'GET', '/api/notify/channels', { token: tokens.admin });
+    const audit = await call(t, 'GET', '/api/audit?limit=1000', { token: tokens.admin });
+    const log = await call(t, 'GET', '/api/notify/log?limit=1000', { token: tokens.admin });
+    for (const text of [saved.text, read.text, audit.text, log.text, logger.text()]) {
+      expect(text).not.toContain(SMTP);
+      expect(text).not.toContain(TWILIO);
+    }
+    // Absent keeps, null clears.
+    const kept = await call(t, 'PUT', '/api/notify/channels', { token: tokens.admin, body: { email: { port: 2525 } } });
+    expect(kept.json).toMatchObject({ email: { port: 2525, password_set: true } });
+    const cleared = await call(t, 'PUT', '/api/notify/channels', { token: tokens.admin, body: { email: { password: null } } });
+    expect(cleared.json).toMatchObject({ email: { password_set: false } });
+  });
+
+  it('the notification log pages with a cursor and filters', async () => {
+    await call(t, 'POST', '/api/notify/channels/test', { token: tokens.admin, body: { channel: 'webhook', to: 'http://127.0.0.1:9/a' } });
+    await call(t, 'POST', '/api/notify/channels/test', { token: tokens.admin, body: { channel: 'webhook', to: 'http://127.0.0.1:9/b' } });
+    const first = await call(t, 'GET', '/api/notify/log?limit=1&channel=webhook', { token: tokens.viewer });
+    expect(first.status).toBe(200);
+    expect((first.json.items as unknown[]).length).toBe(1);
+    expect(first.json.next_cursor).toEqual(expect.any(String));
+    const second = await call(t, 'GET', `/api/notify/log?limit=1&channel=webhook&cursor=${first.json.next_cursor}`, { token: tokens.viewer });
+    const ids = [...(first.json.items as { id: number }[]), ...(second.json.items as { id: number }[])].map((i) => i.id);
+    expect(ids[0]).toBeGreaterThan(ids[1]);
+    const bad = await call(t, 'GET', '/api/notify/log?channel=pigeon', { token: tokens.viewer });
+    expect(ErrorBody.parse(bad.json).error.issues![0].field).toBe('channel');
   });
 });
 

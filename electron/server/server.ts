@@ -5,6 +5,7 @@ import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { api, type CallContext, type Endpoint, type EndpointName } from '../../shared/api';
 import { SEVERITIES } from '../../shared/domain';
+import { NOTIFICATION_STATUSES } from '../../shared/notify';
 import { dispatch, errorBody } from '../core/api/dispatch';
 import { createHandlers } from '../core/api/handlers';
 import type { Desk } from '../core/desk';
@@ -243,6 +244,14 @@ function registerMetrics(metrics: MetricsRegistry, desk: Desk, hub: Hub): () => 
     { labels: { reason: 'bad_value' }, value: engine.bad_values },
     { labels: { reason: 'bad_snapshot' }, value: engine.bad_snapshots },
   ]);
+  metrics.collect('risk_desk_notify_outbox_depth', 'Notifications waiting to go out (queued or being sent)', 'gauge', () => {
+    const by = desk.store.notifications.countByStatus();
+    return (by.queued ?? 0) + (by.sending ?? 0);
+  });
+  metrics.collect('risk_desk_notify_notifications', 'Notifications in the outbox by status (sent, failed, expired, ...)', 'gauge', () => {
+    const by = desk.store.notifications.countByStatus();
+    return NOTIFICATION_STATUSES.map((status) => ({ labels: { status }, value: by[status] ?? 0 }));
+  });
   const c = hub.counters;
   metrics.collect('risk_desk_ws_clients', 'Connected WebSocket clients', 'gauge', () => hub.clientCount);
   metrics.collect('risk_desk_ws_backlogged_clients', 'WebSocket clients whose metric updates are being coalesced', 'gauge', () => hub.backloggedCount);

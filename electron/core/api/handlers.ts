@@ -5,10 +5,15 @@
 import type { DeskHandlers } from '../../../shared/api';
 import type { Desk } from '../desk';
 import { APP_VERSION } from '../version';
+import { notFound } from './dispatch';
 import { BeforeIdCursor, decodeCursor, keysetPage } from './pagination';
 
+const missing = (what: string): never => {
+  throw notFound(what);
+};
+
 export function createHandlers(desk: Desk): DeskHandlers {
-  const { store, alerts } = desk;
+  const { store, alerts, notify } = desk;
   return {
     health: () => ({
       status: 'ok',
@@ -49,6 +54,28 @@ export function createHandlers(desk: Desk): DeskHandlers {
       alerts.deleteSilence(id, ctx.actor);
       return { deleted: true as const };
     },
+
+    'contacts.list': () => notify.listContacts(),
+    'contacts.create': (args, ctx) => notify.createContact(args, ctx.actor),
+    'contacts.update': ({ id, ...input }, ctx) => notify.updateContact(id, input, ctx.actor) ?? missing(`contact ${id}`),
+    'contacts.delete': ({ id }, ctx) => (notify.deleteContact(id, ctx.actor) ? { deleted: true as const } : missing(`contact ${id}`)),
+
+    'escalation.list': () => notify.listRules(),
+    'escalation.get': ({ id }) => notify.getRule(id) ?? missing(`escalation rule ${id}`),
+    'escalation.create': (args, ctx) => notify.createRule(args, ctx.actor),
+    'escalation.update': ({ id, ...input }, ctx) => notify.updateRule(id, input, ctx.actor) ?? missing(`escalation rule ${id}`),
+    'escalation.delete': ({ id }, ctx) => (notify.deleteRule(id, ctx.actor) ? { deleted: true as const } : missing(`escalation rule ${id}`)),
+
+    'templates.list': () => notify.listTemplates(),
+    'templates.get': ({ kind }) => notify.getTemplate(kind),
+    'templates.update': ({ kind, ...input }, ctx) => notify.updateTemplate(kind, input, ctx.actor),
+    'templates.preview': ({ kind, draft, sample }) => notify.previewTemplate(kind, draft, sample),
+
+    'channels.get': () => notify.getChannelSettings(),
+    'channels.update': (args, ctx) => notify.updateChannelSettings(args, ctx.actor),
+    'channels.test': (args, ctx) => notify.sendTestMessage(args, ctx.actor),
+
+    'notifications.list': (q) => notify.listNotifications(q),
 
     'audit.list': ({ entity, entity_id, limit, cursor }) => {
       const beforeId = cursor ? decodeCursor(cursor, BeforeIdCursor).before_id : undefined;
