@@ -50,3 +50,59 @@ export const silentLogger: Logger = {
     return silentLogger;
   },
 };
+
+/** An opaque handle from Timers.setTimeout. */
+export type TimerHandle = unknown;
+
+/** Scheduling. The monitor's coalescing, cycles and stale checks run on it, so tests drive them with ManualTimers instead of sleeping. */
+export interface Timers {
+  setTimeout(fn: () => void, ms: number): TimerHandle;
+  clearTimeout(handle: TimerHandle): void;
+}
+
+export const systemTimers: Timers = {
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+};
+
+/** Timers driven by a ManualClock: `advance(ms)` moves the clock and runs every timer that falls due, in due order. */
+export class ManualTimers implements Timers {
+  private seq = 0;
+  private readonly due = new Map<number, { at: number; fn: () => void }>();
+
+  constructor(readonly clock: ManualClock) {}
+
+  setTimeout(fn: () => void, ms: number): TimerHandle {
+    const id = ++this.seq;
+    this.due.set(id, { at: this.clock.now() + Math.max(0, ms), fn });
+    return id;
+  }
+
+  clearTimeout(handle: TimerHandle): void {
+    this.due.delete(handle as number);
+  }
+
+  /** Timers still scheduled. */
+  pending(): number {
+    return this.due.size;
+  }
+
+  /** Moves the clock forward by ms, running each timer at its due time (timers set by timers run too, if due). */
+  advance(ms: number): void {
+    const until = this.clock.now() + ms;
+    for (;;) {
+      let next: [number, { at: number; fn: () => void }] | undefined;
+      for (const entry of this.due) if (entry[1].at <= until && (!next || entry[1].at < next[1].at || (entry[1].at === next[1].at && entry[0] < next[0]))) next = entry;
+      if (!next) break;
+      this.due.delete(next[0]);
+      if (next[1].at > this.clock.now()) this.clock.set(next[1].at);
+      next[1].fn();
+    }
+    this.clock.set(until);
+  }
+
+  /** Runs the timers due now (0 ms timers included) without moving the clock. */
+  runDue(): void {
+    this.advance(0);
+  }
+}
