@@ -4,12 +4,14 @@ import { systemClock } from '../ports';
 import { openDatabase, type Db, type OpenedDatabase } from './db';
 import { AuditRepository } from './repositories/audit';
 import { BookRepository } from './repositories/book';
+import { SnapshotRepository } from './repositories/snapshots';
 import { ThresholdRepository } from './repositories/thresholds';
 
 export class Store {
   readonly book: BookRepository;
   readonly thresholds: ThresholdRepository;
   readonly audit: AuditRepository;
+  readonly snapshots: SnapshotRepository;
 
   private constructor(
     private readonly opened: OpenedDatabase,
@@ -19,6 +21,7 @@ export class Store {
     this.audit = new AuditRepository(opened.db, now);
     this.book = new BookRepository(opened.db, now);
     this.thresholds = new ThresholdRepository(opened.db, this.audit, now);
+    this.snapshots = new SnapshotRepository(opened.sqlite);
   }
 
   /** Opens the file (created and migrated if new). */
