@@ -2,7 +2,9 @@
 // both host exactly this object; everything they expose goes through it.
 import { seedDemoBook } from './demo/seed';
 import { EventBus } from './events';
-import { type Clock, type Logger, silentLogger, systemClock } from './ports';
+import { createFeed, type FeedSpec } from './monitor/feeds';
+import { Monitor, type MonitorSettings } from './monitor/monitor';
+import { type Clock, type Logger, silentLogger, systemClock, systemTimers, type Timers } from './ports';
 import { Store } from './store/store';
 
 export interface DeskOptions {
@@ -10,20 +12,33 @@ export interface DeskOptions {
   /** Seed the demo book into a database that holds no portfolios (default true). */
   demo?: boolean;
   clock?: Clock;
+  timers?: Timers;
   logger?: Logger;
+  /** The market-data feed: a URL, a replay file, or (default) the simulated feed. */
+  feed?: FeedSpec;
+  /** Live monitoring settings (cycle, stale limit, coalescing, cache, retention). */
+  monitor?: MonitorSettings;
+  /** Start the monitor (feed, cycles) on open (default true). When false, `desk.monitor.start()` starts it. */
+  live?: boolean;
 }
 
 export class Desk {
   readonly startedAt: number;
   readonly events: EventBus;
+  /** The live loop: latest snapshots, history, feed status, shocks, position changes. */
+  readonly monitor: Monitor;
 
   private constructor(
     readonly store: Store,
     readonly clock: Clock,
     readonly logger: Logger,
+    opts: DeskOptions,
   ) {
     this.startedAt = clock.now();
     this.events = new EventBus(logger);
+    const timers = opts.timers ?? systemTimers;
+    const feed = createFeed(opts.feed ?? {}, { clock, logger, timers });
+    this.monitor = new Monitor({ store, events: this.events, clock, logger, feed, timers }, opts.monitor);
   }
 
   static open(opts: DeskOptions): Desk {
@@ -35,14 +50,17 @@ export class Desk {
         seedDemoBook(store);
         logger.info({ db: opts.dbFile }, 'seeded the demo book');
       }
+      const desk = new Desk(store, clock, logger, opts);
+      if (opts.live ?? true) desk.monitor.start();
+      return desk;
     } catch (err) {
       store.close();
       throw err;
     }
-    return new Desk(store, clock, logger);
   }
 
   async close(): Promise<void> {
+    await this.monitor.stop();
     this.store.close();
   }
 }

@@ -27,7 +27,7 @@ export interface SnapshotCacheOptions {
 
 export class SnapshotCache {
   private readonly latest = new Map<string, RiskSnapshot>();
-  private readonly redis: Redis | undefined;
+  private redis: Redis | undefined;
   private readonly dirty = new Map<string, string>();
   private readonly timers: Timers;
   private readonly ttl: number;
@@ -38,16 +38,20 @@ export class SnapshotCache {
     this.timers = opts.timers ?? systemTimers;
     this.ttl = opts.ttlSeconds ?? 60;
     if (!Number.isInteger(this.ttl) || this.ttl < 1) throw new RangeError(`RISK_CACHE_DURATION must be a whole number of seconds, at least 1 (got ${opts.ttlSeconds})`);
-    if (opts.redisUrl) {
-      this.redis = new Redis(opts.redisUrl, {
-        // Cache writes are best-effort: fail fast while Redis is away instead of queueing.
-        enableOfflineQueue: false,
-        maxRetriesPerRequest: 1,
-        retryStrategy: (times) => backoffDelay(times - 1),
-      });
-      this.redis.on('error', (err: Error) => this.logError(err));
-      this.redis.on('ready', () => opts.logger.info({ redis: redactUrl(opts.redisUrl!) }, 'snapshot cache connected to Redis'));
-    }
+  }
+
+  /** Connects to Redis when a URL was given (writes before this stay in memory only). */
+  connect(): void {
+    const url = this.opts.redisUrl;
+    if (!url || this.redis) return;
+    this.redis = new Redis(url, {
+      // Cache writes are best-effort: fail fast while Redis is away instead of queueing.
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 1,
+      retryStrategy: (times) => backoffDelay(times - 1),
+    });
+    this.redis.on('error', (err: Error) => this.logError(err));
+    this.redis.on('ready', () => this.opts.logger.info({ redis: redactUrl(url) }, 'snapshot cache connected to Redis'));
   }
 
   get(portfolioId: string): RiskSnapshot | undefined {
@@ -116,6 +120,7 @@ export class SnapshotCache {
     this.flushTimer = undefined;
     if (this.redis) {
       const redis = this.redis;
+      this.redis = undefined;
       const ended = new Promise<void>((resolve) => redis.once('end', () => resolve()));
       redis.disconnect();
       if (redis.status !== 'end') await ended;

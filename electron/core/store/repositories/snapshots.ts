@@ -83,7 +83,7 @@ export class SnapshotRepository {
         .prepare(
           `update risk_snapshots set resolution = ? where id in (
              select id from (
-               select id, row_number() over (partition by portfolio_id, ts / ? order by ts desc, id desc) as rn
+               select id, row_number() over (partition by portfolio_id, ts / cast(? as integer) order by ts desc, id desc) as rn
                from risk_snapshots where resolution in (${placeholders}) and ts >= ? and ts < ?
              ) where rn = 1)`,
         )
