@@ -2,6 +2,7 @@
 // both host exactly this object; everything they expose goes through it.
 import { seedDemoBook } from './demo/seed';
 import { EventBus } from './events';
+import type { Feed } from './monitor/feed';
 import { createFeed, type FeedSpec } from './monitor/feeds';
 import { Monitor, type MonitorSettings } from './monitor/monitor';
 import { type Clock, type Logger, silentLogger, systemClock, systemTimers, type Timers } from './ports';
@@ -33,24 +34,25 @@ export class Desk {
     readonly clock: Clock,
     readonly logger: Logger,
     opts: DeskOptions,
+    feed: Feed,
   ) {
     this.startedAt = clock.now();
     this.events = new EventBus(logger);
-    const timers = opts.timers ?? systemTimers;
-    const feed = createFeed(opts.feed ?? {}, { clock, logger, timers });
-    this.monitor = new Monitor({ store, events: this.events, clock, logger, feed, timers }, opts.monitor);
+    this.monitor = new Monitor({ store, events: this.events, clock, logger, feed, timers: opts.timers ?? systemTimers }, opts.monitor);
   }
 
   static open(opts: DeskOptions): Desk {
     const clock = opts.clock ?? systemClock;
     const logger = opts.logger ?? silentLogger;
+    // The feed first: a bad feed URL or replay file fails before the database is touched.
+    const feed = createFeed(opts.feed ?? {}, { clock, logger, timers: opts.timers ?? systemTimers });
     const store = Store.open(opts.dbFile, clock);
     try {
       if ((opts.demo ?? true) && store.book.countPortfolios() === 0) {
         seedDemoBook(store);
         logger.info({ db: opts.dbFile }, 'seeded the demo book');
       }
-      const desk = new Desk(store, clock, logger, opts);
+      const desk = new Desk(store, clock, logger, opts, feed);
       if (opts.live ?? true) desk.monitor.start();
       return desk;
     } catch (err) {

@@ -41,6 +41,7 @@ export class WebSocketFeed extends FeedBase {
     const socket = new WebSocket(this.url, { maxPayload: this.maxMessageBytes * 4, handshakeTimeout: 10_000 });
     this.socket = socket;
     let alive = true;
+    let lastError: { code: string | null; error: string } | undefined;
     socket.on('open', () => {
       this.attempt = 0;
       this.setState('live');
@@ -52,8 +53,8 @@ export class WebSocketFeed extends FeedBase {
     });
     socket.on('error', (err: Error & { code?: string }) => {
       if (err.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') this.drop('oversize', `message beyond ${this.maxMessageBytes * 4} bytes: connection reset`);
-      // The message may carry the URL; log only the code and the redacted source.
-      else this.logger.warn({ code: err.code ?? null, error: err.message.replace(this.url, this.source) }, 'feed connection error');
+      // Reported with the close that follows. The message may carry the URL: only the redacted source goes out.
+      lastError = { code: err.code ?? null, error: err.message.replace(this.url, this.source) };
     });
     socket.on('close', (code: number) => {
       if (this.socket !== socket) return;
@@ -61,7 +62,7 @@ export class WebSocketFeed extends FeedBase {
       if (this.pingTimer !== undefined) this.timers.clearTimeout(this.pingTimer);
       if (this.stopped) return;
       const delay = backoffDelay(this.attempt++, this.opts.backoff ?? DEFAULT_BACKOFF, this.opts.random);
-      this.logger.info({ code, attempt: this.attempt, delay_ms: delay }, 'feed disconnected; reconnecting');
+      this.logger.warn({ close_code: code, ...lastError, attempt: this.attempt, delay_ms: delay }, 'feed disconnected; reconnecting');
       this.setState('reconnecting');
       this.reconnectTimer = this.timers.setTimeout(() => {
         this.reconnectTimer = undefined;
