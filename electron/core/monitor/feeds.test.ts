@@ -323,6 +323,28 @@ describe('replay feed', () => {
   });
 });
 
+describe('a sink that throws', () => {
+  it('costs only that message: counted as rejected, and the feed keeps delivering', async () => {
+    const wss = await wsServer();
+    const sink = recordingSink();
+    const inner = sink.tick;
+    sink.tick = (t) => {
+      if (t.price === 13) throw new Error('unlucky');
+      return inner(t);
+    };
+    const logger = captureLogger();
+    const feed = new WebSocketFeed(`ws://127.0.0.1:${(wss.address() as AddressInfo).port}`, { clock: systemClock, logger });
+    feeds.push(feed);
+    feed.start(sink);
+    const client = await connected(wss);
+    client.send(tick('AAPL', 13));
+    client.send(tick('AAPL', 14));
+    await waitFor(() => sink.ticks.length === 1, 'the tick after the failure');
+    expect(feed.status()).toMatchObject({ ticks_total: 1, dropped: { rejected: 1 }, state: 'live' });
+    expect(logger.lines.some((l) => l.level === 'error' && /rejected by the monitor/.test(l.msg))).toBe(true);
+  });
+});
+
 describe('feed selection and URLs', () => {
   it('picks the feed from the URL scheme and refuses the rest', () => {
     const deps = { clock: systemClock, logger: captureLogger() };

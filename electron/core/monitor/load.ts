@@ -26,11 +26,11 @@ export function priceTableFromRows(rows: readonly PriceRow[]): PriceTable {
 
 /** The book as stored, or null when the database holds no prices yet (nothing to monitor). */
 export function loadRiskBook(store: Store, opts?: Partial<RiskOptions>): RiskBook | null {
-  const rows = store.book.listPrices();
-  if (rows.length === 0) return null;
+  const table = store.book.priceTable();
+  if (table.dates.length === 0) return null;
   const multipliers = new Map(store.book.listInstruments().map((i) => [i.symbol, i.multiplier]));
   return RiskBook.create(
-    { table: priceTableFromRows(rows), portfolios: store.book.listPortfolios(), positions: store.book.listPositions(), multipliers, positionsSource: 'positions (database)' },
+    { table, portfolios: store.book.listPortfolios(), positions: store.book.listPositions(), multipliers, positionsSource: 'positions (database)' },
     opts,
   );
 }

@@ -40,7 +40,7 @@ function seed(store: Store): void {
   });
 }
 
-function setup(opts: { settings?: MonitorSettings; kind?: FeedKind; feed?: (clock: ManualClock, timers: ManualTimers) => Feed } = {}) {
+function setup(opts: { settings?: MonitorSettings; kind?: FeedKind; feed?: (clock: ManualClock, timers: ManualTimers) => Feed; cpuMsPerRecompute?: number } = {}) {
   const clock = new ManualClock(START);
   const timers = new ManualTimers(clock);
   const file = path.join(tmp.dir, `monitor-${++dbCount}.db`);
@@ -55,7 +55,10 @@ function setup(opts: { settings?: MonitorSettings; kind?: FeedKind; feed?: (cloc
   events.on('cycle', (e) => cycles.push(e));
   events.on('feed', (e) => feedEvents.push(e));
   const feed = opts.feed ? opts.feed(clock, timers) : new PushFeed({ clock, logger }, opts.kind ?? 'websocket');
-  const monitor = new Monitor({ store, events, clock, logger, feed, timers }, opts.settings);
+  // CPU is a port too: each recompute "costs" cpuMsPerRecompute (0 by default), so the budget is deterministic.
+  let cpuMs = 0;
+  events.on('metrics', () => (cpuMs += opts.cpuMsPerRecompute ?? 0));
+  const monitor = new Monitor({ store, events, clock, logger, feed, timers, cpuTime: () => cpuMs }, opts.settings);
   monitor.start();
   running.push({ monitor, store });
   const of = (id: string) => metrics.filter((m) => m.portfolio_id === id);
@@ -181,6 +184,21 @@ describe('Monitor: ticks', () => {
     expect(of('p2').at(-1)!.gross_exposure).toBeCloseTo(2000 * 199 + 300 * lastClose('CCC'), 6);
   });
 
+  it('keeps recomputes within their CPU budget: a flush that cost 8 ms of CPU holds the next one back 32 ms at a 25% share', () => {
+    const { timers, tick, of, clock } = setup({ cpuMsPerRecompute: 4, settings: { recomputeShare: 0.25 } });
+    tick('BBB', 100); // rolls the day: all three recompute at START + 50
+    timers.advance(1_000);
+    const t = clock.now();
+    tick('BBB', 101); // p1 and p2, both due at once: 8 ms of CPU
+    timers.runDue();
+    expect(Date.parse(of('p2').at(-1)!.timestamp)).toBe(t);
+    timers.advance(5);
+    tick('CCC', 99); // p3 is due (quiet for a second) but the budget holds it until t + 32; p2 waits for its window
+    timers.advance(100);
+    expect(Date.parse(of('p3').at(-1)!.timestamp)).toBe(t + 32);
+    expect(Date.parse(of('p2').at(-1)!.timestamp)).toBe(t + 50);
+  });
+
   it('counts ticks the book refuses: unknown symbols and ticks dated before the latest day', () => {
     const { tick, monitor, clock } = setup();
     tick('ZZZ', 10);
@@ -261,6 +279,16 @@ describe('Monitor: positions', () => {
     timers.advance(100);
     expect(store.book.listPositions('p3')).toEqual([{ portfolio_id: 'p3', symbol: 'CCC', quantity: 800 }]);
     expect(monitor.latest('p3')!.gross_exposure).toBeCloseTo(800 * lastClose('CCC'), 6);
+  });
+
+  it('upsertPortfolio adds a portfolio to the database and the live book', () => {
+    const { timers, monitor, store } = setup();
+    monitor.upsertPortfolio({ id: 'p9', name: 'Nine', nav: 250_000, currency: 'EUR' });
+    monitor.setPosition({ portfolio_id: 'p9', symbol: 'BBB', quantity: 100 });
+    timers.advance(100);
+    expect(store.book.getPortfolio('p9')).toEqual({ id: 'p9', name: 'Nine', nav: 250_000, currency: 'EUR' });
+    expect(monitor.latest('p9')).toMatchObject({ portfolio_id: 'p9', gross_exposure: expect.closeTo(100 * lastClose('BBB'), 6) });
+    expect(monitor.latest('p9')!.leverage_ratio).toBeCloseTo((100 * lastClose('BBB')) / 250_000, 12);
   });
 
   it('feed position messages go through the same path; refused ones are counted by reason', () => {

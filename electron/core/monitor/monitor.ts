@@ -2,6 +2,8 @@
 //  - A tick updates the book and marks the portfolios holding the symbol; each is recomputed at
 //    once if it was last computed more than `coalesceMs` ago, otherwise when that window ends,
 //    so a burst costs one recompute per portfolio per window, and a quiet tick shows at once.
+//    Recomputing may take at most `recomputeShare` of the time; a heavier feed widens the windows
+//    rather than letting the event loop fall behind the feed.
 //  - A refresh cycle (every `cycleSeconds`) recomputes everything, persists one snapshot per
 //    portfolio to risk_snapshots, writes the cache and emits `cycle`.
 //  - A housekeeping pass (every second) marks portfolios stale when a held symbol or the feed has
@@ -25,6 +27,10 @@ import { SimulatedFeed } from './simulated-feed';
 export interface MonitorSettings {
   /** A portfolio is recomputed at most once per this many ms (default 50). */
   coalesceMs?: number;
+  /** At most this share of a core goes to tick-driven recomputes (0 to 1, default 0.25): past it, coalescing windows widen. */
+  recomputeShare?: number;
+  /** A flush of due recomputes yields to incoming ticks after this many ms (default 10). */
+  maxFlushMs?: number;
   /** Seconds between full refresh cycles that persist snapshots (10 to 300, default 30). */
   cycleSeconds?: number;
   /** A held symbol, or the feed, silent longer than this marks portfolios stale (default 120). */
@@ -50,6 +56,13 @@ export interface MonitorDeps {
   logger: Logger;
   feed: Feed;
   timers?: Timers;
+  /** CPU milliseconds this process has used (the recompute budget's meter); default process.cpuUsage. */
+  cpuTime?: () => number;
+}
+
+function processCpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
 }
 
 export interface ShockRequest {
@@ -93,8 +106,15 @@ export class Monitor {
   private readonly lastComputedAt = new Map<string, number>();
   private flushTimer: TimerHandle | undefined;
   private flushAt = Infinity;
+  /** The recompute budget: no flush starts before this time. */
+  private nextFlushAllowedAt = 0;
+  private readonly recomputeShare: number;
+  private readonly maxFlushMs: number;
+  private readonly cpuTime: () => number;
 
   private cycleTimer: TimerHandle | undefined;
+  private cycleSliceTimer: TimerHandle | undefined;
+  private cycleInProgress = false;
   private housekeepingTimer: TimerHandle | undefined;
   private retentionTimer: TimerHandle | undefined;
   private retentionRun: Promise<RetentionResult | undefined> | undefined;
@@ -125,6 +145,10 @@ export class Monitor {
     if (!(Number.isFinite(staleSeconds) && staleSeconds > 0)) throw new InputError('--stale-seconds', null, null, `"${staleSeconds}" must be a number of seconds above 0`);
     this.staleMs = staleSeconds * 1000;
     if (!(Number.isFinite(this.coalesceMs) && this.coalesceMs >= 0)) throw new RangeError(`coalesceMs must be at least 0 (got ${this.coalesceMs})`);
+    this.recomputeShare = settings.recomputeShare ?? 0.25;
+    if (!(this.recomputeShare > 0 && this.recomputeShare <= 1)) throw new RangeError(`recomputeShare must be above 0 and at most 1 (got ${this.recomputeShare})`);
+    this.maxFlushMs = settings.maxFlushMs ?? 10;
+    this.cpuTime = deps.cpuTime ?? processCpuMs;
     this.housekeepingMs = settings.housekeepingMs ?? 1000;
     this.retention = validateRetention({ ...DEFAULT_RETENTION, ...settings.retention });
     this.retentionIntervalMs = settings.retentionIntervalMs ?? 3_600_000;
@@ -143,7 +167,7 @@ export class Monitor {
     this.load();
     this.running = true;
     this.cache.connect();
-    this.runCycle();
+    this.runCycle(false);
     this.deps.feed.start(this.sink);
     this.scheduleCycle();
     this.scheduleHousekeeping();
@@ -155,8 +179,9 @@ export class Monitor {
   async stop(): Promise<void> {
     if (!this.running) return;
     this.running = false;
-    for (const t of [this.flushTimer, this.cycleTimer, this.housekeepingTimer, this.retentionTimer]) if (t !== undefined) this.timers.clearTimeout(t);
-    this.flushTimer = this.cycleTimer = this.housekeepingTimer = this.retentionTimer = undefined;
+    for (const t of [this.flushTimer, this.cycleTimer, this.cycleSliceTimer, this.housekeepingTimer, this.retentionTimer]) if (t !== undefined) this.timers.clearTimeout(t);
+    this.flushTimer = this.cycleTimer = this.cycleSliceTimer = this.housekeepingTimer = this.retentionTimer = undefined;
+    this.cycleInProgress = false;
     await this.deps.feed.stop();
     await this.retentionRun?.catch(() => undefined);
     this.saveCloses();
@@ -346,6 +371,7 @@ export class Monitor {
       const due = Math.max(now, (this.lastComputedAt.get(id) ?? -Infinity) + this.coalesceMs);
       if (due < earliest) earliest = due;
     }
+    earliest = Math.max(earliest, this.nextFlushAllowedAt);
     if (earliest < this.flushAt) this.scheduleFlush(earliest, now);
   }
 
@@ -355,20 +381,36 @@ export class Monitor {
     this.flushTimer = this.timers.setTimeout(() => this.flush(), Math.max(0, at - now));
   }
 
+  /**
+   * Recomputes the pending portfolios that are due, oldest first. A flush works at most
+   * `maxFlushMs` before yielding (ticks keep flowing in between), and the next one waits so that
+   * recomputing takes at most `recomputeShare` of the time: under a heavy feed the windows widen
+   * instead of the event loop falling behind.
+   */
   private flush(): void {
     this.flushTimer = undefined;
     this.flushAt = Infinity;
     if (!this.running) return;
     const now = this.clock.now();
+    const cpu0 = this.cpuTime();
     let next = Infinity;
+    let sliced = false;
     for (const id of this.pending) {
       const due = (this.lastComputedAt.get(id) ?? -Infinity) + this.coalesceMs;
       if (due <= now) {
         this.pending.delete(id);
         this.publish(id, now);
+        if (this.clock.now() - now >= this.maxFlushMs) {
+          sliced = true;
+          break;
+        }
       } else if (due < next) next = due;
     }
-    if (next < Infinity) this.scheduleFlush(next, now);
+    // CPU, not wall time: on a busy machine the wall time of a flush includes other processes' turns.
+    const spent = Math.max(0, this.cpuTime() - cpu0);
+    this.nextFlushAllowedAt = now + spent / this.recomputeShare;
+    if (sliced) next = now;
+    if (this.pending.size > 0 && next < Infinity) this.scheduleFlush(Math.max(next, this.nextFlushAllowedAt), this.clock.now());
   }
 
   /** Computes, caches and emits one portfolio's snapshot. */
@@ -400,26 +442,53 @@ export class Monitor {
     }, this.cycleMs);
   }
 
-  private runCycle(): void {
+  /**
+   * Recomputes every portfolio and persists one snapshot each, in one transaction. When sliced,
+   * the recomputing yields to incoming ticks every `maxFlushMs`, so a large book's cycle never
+   * stalls the live loop; the first cycle at start runs in one go.
+   */
+  private runCycle(sliced = true): void {
+    if (this.cycleInProgress) return;
+    this.cycleInProgress = true;
     const started = this.clock.now();
     const t0 = performance.now();
-    try {
-      const snapshots: RiskSnapshot[] = [];
-      for (const id of this.holdings.keys()) {
-        this.pending.delete(id);
-        const s = this.publish(id, started);
-        if (s) snapshots.push(s);
-      }
-      this.store.snapshots.insertMany(snapshots);
-      this.saveCloses();
-      void this.cache.flush();
-      const durationMs = performance.now() - t0;
-      this.lastCycle = started;
-      this.events.emit('cycle', { at: new Date(started).toISOString(), durationMs, portfolios: snapshots.length });
-    } catch (err) {
+    const ids = [...this.holdings.keys()];
+    const snapshots: RiskSnapshot[] = [];
+    let i = 0;
+    const fail = (err: unknown) => {
+      this.cycleInProgress = false;
       this.logger.error({ err }, 'refresh cycle failed');
       this.events.emit('system', { level: 'error', message: `refresh cycle failed: ${(err as Error).message}`, at: new Date(started).toISOString() });
-    }
+    };
+    const step = () => {
+      this.cycleSliceTimer = undefined;
+      if (!this.running) {
+        this.cycleInProgress = false;
+        return;
+      }
+      try {
+        const sliceStart = this.clock.now();
+        while (i < ids.length) {
+          const id = ids[i++];
+          this.pending.delete(id);
+          const snapshot = this.publish(id, this.clock.now());
+          if (snapshot) snapshots.push(snapshot);
+          if (sliced && i < ids.length && this.clock.now() - sliceStart >= this.maxFlushMs) {
+            this.cycleSliceTimer = this.timers.setTimeout(step, 0);
+            return;
+          }
+        }
+        this.store.snapshots.insertMany(snapshots);
+        this.saveCloses();
+        void this.cache.flush();
+        this.cycleInProgress = false;
+        this.lastCycle = started;
+        this.events.emit('cycle', { at: new Date(started).toISOString(), durationMs: performance.now() - t0, portfolios: snapshots.length });
+      } catch (err) {
+        fail(err);
+      }
+    };
+    step();
   }
 
   private saveCloses(): void {
