@@ -105,7 +105,6 @@ async function run(dir: string, rate: number, warmup: number, seconds: number): 
   let measuring = false;
   const arrival = new Histogram();
   const sent = new Histogram();
-  let monitor: Monitor | undefined;
   // The feed as the monitor sees it, with each tick's arrival noted per holding portfolio.
   const feed: Feed = {
     kind: ws.kind,
@@ -149,7 +148,7 @@ async function run(dir: string, rate: number, warmup: number, seconds: number): 
   const cycleMs: number[] = [];
   events.on('cycle', (c) => measuring && cycleMs.push(c.durationMs));
 
-  monitor = new Monitor({ store, events, clock: systemClock, logger: silentLogger, feed }, { cycleSeconds: 10, persistPrices: false });
+  const monitor = new Monitor({ store, events, clock: systemClock, logger: silentLogger, feed }, { cycleSeconds: 10, persistPrices: false });
   monitor.start();
   const startRssMb = process.memoryUsage().rss / 2 ** 20;
   await new Promise((r) => setTimeout(r, warmup * 1000));
