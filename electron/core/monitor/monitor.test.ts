@@ -40,7 +40,7 @@ function seed(store: Store): void {
   });
 }
 
-function setup(opts: { settings?: MonitorSettings; kind?: FeedKind; feed?: (clock: ManualClock, timers: ManualTimers) => Feed; cpuMsPerRecompute?: number } = {}) {
+function setup(opts: { settings?: MonitorSettings; kind?: FeedKind; feed?: (clock: ManualClock, timers: ManualTimers) => Feed; msPerRecompute?: number } = {}) {
   const clock = new ManualClock(START);
   const timers = new ManualTimers(clock);
   const file = path.join(tmp.dir, `monitor-${++dbCount}.db`);
@@ -55,10 +55,10 @@ function setup(opts: { settings?: MonitorSettings; kind?: FeedKind; feed?: (cloc
   events.on('cycle', (e) => cycles.push(e));
   events.on('feed', (e) => feedEvents.push(e));
   const feed = opts.feed ? opts.feed(clock, timers) : new PushFeed({ clock, logger }, opts.kind ?? 'websocket');
-  // CPU is a port too: each recompute "costs" cpuMsPerRecompute (0 by default), so the budget is deterministic.
-  let cpuMs = 0;
-  events.on('metrics', () => (cpuMs += opts.cpuMsPerRecompute ?? 0));
-  const monitor = new Monitor({ store, events, clock, logger, feed, timers, cpuTime: () => cpuMs }, opts.settings);
+  // The recompute stopwatch is a port too: each recompute "takes" msPerRecompute (0 by default), so the budget is deterministic.
+  let elapsed = 0;
+  events.on('metrics', () => (elapsed += opts.msPerRecompute ?? 0));
+  const monitor = new Monitor({ store, events, clock, logger, feed, timers, stopwatch: () => elapsed }, opts.settings);
   monitor.start();
   running.push({ monitor, store });
   const of = (id: string) => metrics.filter((m) => m.portfolio_id === id);
@@ -184,8 +184,8 @@ describe('Monitor: ticks', () => {
     expect(of('p2').at(-1)!.gross_exposure).toBeCloseTo(2000 * 199 + 300 * lastClose('CCC'), 6);
   });
 
-  it('keeps recomputes within their CPU budget: a flush that cost 8 ms of CPU holds the next one back 32 ms at a 25% share', () => {
-    const { timers, tick, of, clock } = setup({ cpuMsPerRecompute: 4, settings: { recomputeShare: 0.25 } });
+  it('keeps recomputes within their budget: a flush of two 4 ms recomputes holds the next one back 32 ms at a 25% share', () => {
+    const { timers, tick, of, clock } = setup({ msPerRecompute: 4, settings: { recomputeShare: 0.25 } });
     tick('BBB', 100); // rolls the day: all three recompute at START + 50
     timers.advance(1_000);
     const t = clock.now();

@@ -56,13 +56,8 @@ export interface MonitorDeps {
   logger: Logger;
   feed: Feed;
   timers?: Timers;
-  /** CPU milliseconds this process has used (the recompute budget's meter); default process.cpuUsage. */
-  cpuTime?: () => number;
-}
-
-function processCpuMs(): number {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
+  /** A high-resolution millisecond timer that times each recompute for the budget (default performance.now). */
+  stopwatch?: () => number;
 }
 
 export interface ShockRequest {
@@ -110,7 +105,9 @@ export class Monitor {
   private nextFlushAllowedAt = 0;
   private readonly recomputeShare: number;
   private readonly maxFlushMs: number;
-  private readonly cpuTime: () => number;
+  private readonly stopwatch: () => number;
+  /** What one recompute costs (ms, moving average), listeners of the metrics event included. */
+  private recomputeCostMs = 0;
 
   private cycleTimer: TimerHandle | undefined;
   private cycleSliceTimer: TimerHandle | undefined;
@@ -148,7 +145,7 @@ export class Monitor {
     this.recomputeShare = settings.recomputeShare ?? 0.25;
     if (!(this.recomputeShare > 0 && this.recomputeShare <= 1)) throw new RangeError(`recomputeShare must be above 0 and at most 1 (got ${this.recomputeShare})`);
     this.maxFlushMs = settings.maxFlushMs ?? 10;
-    this.cpuTime = deps.cpuTime ?? processCpuMs;
+    this.stopwatch = deps.stopwatch ?? (() => performance.now());
     this.housekeepingMs = settings.housekeepingMs ?? 1000;
     this.retention = validateRetention({ ...DEFAULT_RETENTION, ...settings.retention });
     this.retentionIntervalMs = settings.retentionIntervalMs ?? 3_600_000;
@@ -392,23 +389,24 @@ export class Monitor {
     this.flushAt = Infinity;
     if (!this.running) return;
     const now = this.clock.now();
-    const cpu0 = this.cpuTime();
     let next = Infinity;
     let sliced = false;
+    let published = 0;
     for (const id of this.pending) {
       const due = (this.lastComputedAt.get(id) ?? -Infinity) + this.coalesceMs;
       if (due <= now) {
         this.pending.delete(id);
         this.publish(id, now);
+        published++;
         if (this.clock.now() - now >= this.maxFlushMs) {
           sliced = true;
           break;
         }
       } else if (due < next) next = due;
     }
-    // CPU, not wall time: on a busy machine the wall time of a flush includes other processes' turns.
-    const spent = Math.max(0, this.cpuTime() - cpu0);
-    this.nextFlushAllowedAt = now + spent / this.recomputeShare;
+    // The work done, priced at the average recompute: the wall time of the whole flush would also
+    // count other processes' turns on a busy machine, and process CPU time other threads' (GC).
+    this.nextFlushAllowedAt = now + (published * this.recomputeCostMs) / this.recomputeShare;
     if (sliced) next = now;
     if (this.pending.size > 0 && next < Infinity) this.scheduleFlush(Math.max(next, this.nextFlushAllowedAt), this.clock.now());
   }
@@ -417,6 +415,7 @@ export class Monitor {
   private publish(id: string, now: number): RiskSnapshot | undefined {
     const book = this.book;
     if (!book || !this.holdings.has(id)) return undefined;
+    const started = this.stopwatch();
     let snapshot: RiskSnapshot;
     try {
       const view = book.metrics(id);
@@ -429,6 +428,9 @@ export class Monitor {
     this.lastComputedAt.set(id, now);
     this.cache.set(snapshot);
     this.events.emit('metrics', { snapshot });
+    const cost = Math.max(0, this.stopwatch() - started);
+    // A moving average; one sample can move it at most 10x, so a preempted recompute is not taken as the norm.
+    this.recomputeCostMs = this.recomputeCostMs === 0 ? cost : 0.9 * this.recomputeCostMs + 0.1 * Math.min(cost, 10 * this.recomputeCostMs);
     return snapshot;
   }
 
