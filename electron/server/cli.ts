@@ -2,7 +2,7 @@
 // with one line naming what and where.
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { InputError } from '../core/book/types';
-import { defaultDbFile } from '../core/config';
+import { defaultDbFile, liveSettingsFromEnv } from '../core/config';
 import type { Desk } from '../core/desk';
 import type { Store } from '../core/store/store';
 import { APP_VERSION } from '../core/version';
@@ -26,15 +26,6 @@ function nonNegativeNumber(value: string): number {
 function cycleSeconds(value: string): number {
   const n = Number(value);
   if (!Number.isFinite(n) || n < 10 || n > 300) throw new InvalidArgumentError('must be a number of seconds from 10 to 300');
-  return n;
-}
-
-/** RISK_CACHE_DURATION: whole seconds, at least 1. */
-function cacheSeconds(env: NodeJS.ProcessEnv): number | undefined {
-  const raw = env.RISK_CACHE_DURATION;
-  if (raw === undefined || raw.trim() === '') return undefined;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`RISK_CACHE_DURATION: "${raw}" must be a whole number of seconds, at least 1`);
   return n;
 }
 
@@ -127,12 +118,13 @@ export function buildCli(): Command {
       }
       let desk: Desk;
       try {
+        const env = liveSettingsFromEnv(process.env);
         desk = Desk.open({
           dbFile: opts.db ?? defaultDbFile(),
           demo: opts.demo,
           logger,
           feed: { url: opts.feed, replay: opts.replay ? { file: opts.replay, speed: opts.speed } : undefined, ticksPerSecond: opts.ticksPerSecond },
-          monitor: { cycleSeconds: opts.cycleSeconds, staleSeconds: opts.staleSeconds, redisUrl: process.env.REDIS_URL || undefined, cacheSeconds: cacheSeconds(process.env) },
+          monitor: { cycleSeconds: opts.cycleSeconds, staleSeconds: opts.staleSeconds, redisUrl: env.redisUrl, cacheSeconds: env.cacheSeconds },
         });
       } catch (err) {
         fail(err);

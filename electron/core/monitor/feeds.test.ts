@@ -354,6 +354,16 @@ describe('feed selection and URLs', () => {
     expect(createFeed({ url: 'redis://127.0.0.1:1/0#c' }, deps).kind).toBe('redis');
     expect(() => createFeed({ url: 'http://user:pw@x/feed' }, deps)).toThrow(/http:\/\/user:\*\*\*@x\/feed: expected ws:\/\//);
     expect(() => createFeed({ url: 'ws://x', replay: { file: 'f.csv' } }, deps)).toThrow(/either --feed or --replay/);
+    for (const bad of ['ws://user:pa55@:::1/x', 'ws://user:pa55@exa mple/x']) {
+      let message = '';
+      try {
+        createFeed({ url: bad }, deps);
+      } catch (err) {
+        message = (err as Error).message;
+      }
+      expect(message).toMatch(/not a valid ws:\/\/ or wss:\/\/ URL|unparseable/);
+      expect(message).not.toContain('pa55');
+    }
     expect(() => createFeed({ url: 'ws://x', ticksPerSecond: 5 }, deps)).toThrow(/only to the simulated feed/);
   });
 

@@ -7,6 +7,7 @@ import { WebSocketServer } from 'ws';
 import type { FeedStatus } from '../../../shared/events';
 import { RiskSnapshotSchema } from '../../../shared/metrics-schema';
 import type { RiskSnapshot } from '../../../shared/metrics';
+import { liveSettingsFromEnv } from '../config';
 import { Desk } from '../desk';
 import { Store } from '../store/store';
 import { captureLogger, freePort, startRedisServer, tempDir, waitFor, writeFile, type RedisServer } from '../testing';
@@ -156,5 +157,17 @@ describe('live desk', () => {
     expect(desk.monitor.lastCycleAt()).toBeNull();
     desk.monitor.start();
     expect(metrics.map((m) => m.portfolio_id).sort()).toEqual(['p1', 'p2', 'p3']);
+  });
+});
+
+describe('live settings from the environment', () => {
+  it('reads RISK_DESK_FEED, REDIS_URL and RISK_CACHE_DURATION, refusing a bad duration by name', () => {
+    expect(liveSettingsFromEnv({ RISK_DESK_FEED: 'ws://gw:9000/p', REDIS_URL: 'redis://cache:6379', RISK_CACHE_DURATION: '90' })).toEqual({
+      feedUrl: 'ws://gw:9000/p',
+      redisUrl: 'redis://cache:6379',
+      cacheSeconds: 90,
+    });
+    expect(liveSettingsFromEnv({})).toEqual({ feedUrl: undefined, redisUrl: undefined, cacheSeconds: undefined });
+    expect(() => liveSettingsFromEnv({ RISK_CACHE_DURATION: '1.5' })).toThrow(/RISK_CACHE_DURATION: "1.5" must be a whole number of seconds/);
   });
 });

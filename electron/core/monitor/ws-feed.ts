@@ -1,6 +1,7 @@
 // A WebSocket market-data feed: the desk connects as a client to a gateway (`--feed ws://...`)
 // and reconnects with jittered exponential backoff whenever the connection drops.
 import WebSocket from 'ws';
+import { InputError } from '../book/types';
 import { type Timers, type TimerHandle, systemTimers } from '../ports';
 import { type BackoffOptions, backoffDelay, DEFAULT_BACKOFF, FeedBase, type FeedDeps, type FeedSink, redactUrl } from './feed';
 
@@ -26,6 +27,16 @@ export class WebSocketFeed extends FeedBase {
   ) {
     super('websocket', redactUrl(url), opts);
     this.timers = opts.timers ?? systemTimers;
+    // Checked here so a bad URL fails at start-up with a message that does not echo its password.
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(url);
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed || (parsed.protocol !== 'ws:' && parsed.protocol !== 'wss:') || !parsed.hostname) {
+      throw new InputError('--feed', null, null, `${this.source} is not a valid ws:// or wss:// URL`);
+    }
   }
 
   start(sink: FeedSink): void {
