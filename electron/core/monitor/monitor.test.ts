@@ -289,6 +289,8 @@ describe('Monitor: positions', () => {
     expect(store.book.getPortfolio('p9')).toEqual({ id: 'p9', name: 'Nine', nav: 250_000, currency: 'EUR' });
     expect(monitor.latest('p9')).toMatchObject({ portfolio_id: 'p9', gross_exposure: expect.closeTo(100 * lastClose('BBB'), 6) });
     expect(monitor.latest('p9')!.leverage_ratio).toBeCloseTo((100 * lastClose('BBB')) / 250_000, 12);
+    expect(() => monitor.upsertPortfolio({ id: 'p10', name: 'Ten', nav: 1, currency: 'EURO' })).toThrow(/field "currency"/);
+    expect(store.book.getPortfolio('p10')).toBeUndefined();
   });
 
   it('feed position messages go through the same path; refused ones are counted by reason', () => {

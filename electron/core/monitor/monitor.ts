@@ -8,7 +8,7 @@
 //    portfolio to risk_snapshots, writes the cache and emits `cycle`.
 //  - A housekeeping pass (every second) marks portfolios stale when a held symbol or the feed has
 //    been silent past `staleSeconds`, and picks up changes another process made to the database.
-import { type Position, Position as PositionSchema } from '../../../shared/domain';
+import { type Portfolio, Portfolio as PortfolioSchema, type Position, Position as PositionSchema } from '../../../shared/domain';
 import type { DropReason } from '../../../shared/feed';
 import type { FeedStatus } from '../../../shared/events';
 import { isMetricPath, type RiskDetail, type RiskSnapshot } from '../../../shared/metrics';
@@ -283,7 +283,13 @@ export class Monitor {
   }
 
   /** Adds or updates a portfolio (name, NAV, currency) in the database and the live book. */
-  upsertPortfolio(p: Parameters<Store['book']['upsertPortfolio']>[0]): void {
+  upsertPortfolio(input: Portfolio): void {
+    const parsed = PortfolioSchema.safeParse(input);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new InputError('portfolio', null, issue.path.join('.') || null, issue.message);
+    }
+    const p = parsed.data;
     const book = this.requireBook();
     this.store.transaction(() => {
       this.store.book.upsertPortfolio(p);
