@@ -2,7 +2,7 @@
 // with one line naming what and where.
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { InputError } from '../core/book/types';
-import { defaultDbFile } from '../core/config';
+import { defaultDbFile, liveSettingsFromEnv } from '../core/config';
 import type { Desk } from '../core/desk';
 import type { Store } from '../core/store/store';
 import { APP_VERSION } from '../core/version';
@@ -13,6 +13,39 @@ import { METRICS_FORMATS, type MetricsFormat, computeMetricsReport } from './met
 
 /** The printed admin link's token lives as long as a generated secret is likely to (it dies with the process). */
 const GENERATED_ADMIN_TOKEN_SECONDS = 30 * 86_400;
+
+function positiveNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('must be a number above 0');
+  return n;
+}
+
+function nonNegativeNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError('must be a number of at least 0');
+  return n;
+}
+
+function cycleSeconds(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 10 || n > 300) throw new InvalidArgumentError('must be a number of seconds from 10 to 300');
+  return n;
+}
+
+interface ServeOptions {
+  port: number;
+  host: string;
+  db?: string;
+  demo: boolean;
+  feed?: string;
+  replay?: string;
+  speed?: number;
+  ticksPerSecond?: number;
+  cycleSeconds: number;
+  staleSeconds: number;
+  jwtSecret?: string;
+  allowOrigin: string[];
+}
 
 function port(value: string): number {
   const n = Number(value);
@@ -73,11 +106,20 @@ export function buildCli(): Command {
     .addOption(new Option('--port <n>', 'port to listen on (0 picks a free one)').argParser(port).env('WEBSOCKET_PORT').default(8000))
     .addOption(new Option('--host <addr>', 'address to bind').default('127.0.0.1'))
     .addOption(new Option('--db <file>', 'SQLite database (created and migrated if new)').env('RISK_DESK_DB'))
-    .addOption(new Option('--feed <url>', 'market-data feed: ws://... or redis://host:port/db#channel').env('RISK_DESK_FEED'))
+    .addOption(new Option('--feed <url>', 'market-data feed: ws://HOST:PORT/PATH or redis://HOST:PORT/DB#CHANNEL (default: the simulated feed)').env('RISK_DESK_FEED'))
+    .addOption(new Option('--replay <file>', 'replay a price CSV (date,symbol,close or wide) as the feed'))
+    .addOption(new Option('--speed <n>', 'replay speed: times faster than real time (86400 = one day per second)').argParser(positiveNumber))
+    .addOption(new Option('--ticks-per-second <n>', 'simulated feed: ticks per second across the book (default 20)').argParser(nonNegativeNumber))
+    .addOption(new Option('--cycle-seconds <n>', 'seconds between refresh cycles that store a snapshot per portfolio (10-300)').argParser(cycleSeconds).default(30))
+    .addOption(new Option('--stale-seconds <n>', 'mark a portfolio stale when a held symbol or the feed is silent this long').argParser(positiveNumber).default(120))
     .addOption(new Option('--jwt-secret <secret>', 'HS256 secret for API tokens (prefer the environment variable: flags show in ps)').env('WEBSOCKET_JWT_SECRET'))
     .addOption(new Option('--allow-origin <origins...>', 'browser origins besides this server allowed to call the API (e.g. https://dash.example.com)').default([]))
     .option('--no-demo', 'do not seed the demo book into an empty database')
-    .action(async (opts: { port: number; host: string; db?: string; demo: boolean; jwtSecret?: string; allowOrigin: string[] }) => {
+    .addHelpText(
+      'after',
+      '\nFeeds: with no --feed or --replay the simulated feed runs (a seeded random walk from the book\'s last prices).\nREDIS_URL caches the latest snapshots in Redis for RISK_CACHE_DURATION seconds (default 60). See docs/feeds.md.\nAPI tokens: without --jwt-secret or WEBSOCKET_JWT_SECRET a secret is generated and an admin link printed. See docs/api.md.',
+    )
+    .action(async (opts: ServeOptions, cmd: Command) => {
       const [{ Desk }, { createLogger }, { startServer }, { TokenAuthority }, { parseOrigins }] = await Promise.all([
         import('../core/desk'),
         import('../core/ports'),
@@ -85,6 +127,12 @@ export function buildCli(): Command {
         import('./auth'),
         import('./security'),
       ]);
+      if (opts.speed !== undefined && !opts.replay) fail(new Error('--speed applies only with --replay FILE'));
+      // Flags win over the environment: --replay replaces a feed set by RISK_DESK_FEED.
+      if (opts.replay && opts.feed) {
+        if (cmd.getOptionValueSource('feed') === 'env') opts.feed = undefined;
+        else fail(new Error('give either --feed or --replay, not both'));
+      }
       let allowOrigins: Set<string>;
       try {
         allowOrigins = parseOrigins(opts.allowOrigin);
@@ -96,7 +144,14 @@ export function buildCli(): Command {
       if (auth.weak) logger.warn({}, 'the configured JWT secret is shorter than 32 bytes; use a longer random secret');
       let desk: Desk;
       try {
-        desk = Desk.open({ dbFile: opts.db ?? defaultDbFile(), demo: opts.demo, logger });
+        const env = liveSettingsFromEnv(process.env);
+        desk = Desk.open({
+          dbFile: opts.db ?? defaultDbFile(),
+          demo: opts.demo,
+          logger,
+          feed: { url: opts.feed, replay: opts.replay ? { file: opts.replay, speed: opts.speed } : undefined, ticksPerSecond: opts.ticksPerSecond },
+          monitor: { cycleSeconds: opts.cycleSeconds, staleSeconds: opts.staleSeconds, redisUrl: env.redisUrl, cacheSeconds: env.cacheSeconds },
+        });
       } catch (err) {
         fail(err);
       }
