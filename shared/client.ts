@@ -28,9 +28,17 @@ export class DeskClientError extends Error {
   }
 }
 
+/** Where a click on a desktop notification asks the dashboard to go. */
+export interface DeskNavigation {
+  view: 'alert';
+  alert_id: number;
+}
+
 /** What the Electron preload exposes on window.riskDesk. */
 export interface DeskBridge {
   invoke(name: string, input: unknown): Promise<{ ok: true; value: unknown } | { ok: false; error: { code: string; message: string; status: number; issues?: { field: string; reason: string }[] } }>;
   subscribe(portfolioIds: string[]): void;
   onEvent(listener: (event: DeskEvent) => void): () => void;
+  /** The desktop shell asks the dashboard to show an alert (a notification was clicked). Electron only. */
+  onNavigate?(listener: (target: DeskNavigation) => void): () => void;
 }
