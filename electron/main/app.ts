@@ -1,7 +1,7 @@
 // The desktop shell's composition: the engine in-process (docs/desktop.md explains why), the
 // hardened window, IPC, tray, notifications, secrets and an orderly quit. Every decision lives
 // in ./logic; this file only wires Electron to it.
-import { app, BrowserWindow, dialog, session } from 'electron';
+import { app, type BrowserWindow, dialog, session } from 'electron';
 import os from 'node:os';
 import path from 'node:path';
 import { createHandlers } from '../core/api/handlers';
@@ -80,13 +80,13 @@ export async function startShell(logger: Logger = createLogger()): Promise<Runni
   const login = loginItems();
 
   let quitting = false;
-  let win: BrowserWindow;
-  let tray: DeskTray | undefined;
+  // Created after the watcher, which their callbacks already refer to.
+  const ui: { win?: BrowserWindow; tray?: DeskTray } = {};
   let muteTimer: NodeJS.Timeout | undefined;
   const timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
 
   const paintTray = () => {
-    tray?.paint({ state: watcher.tray, mutedUntil: watcher.muteEnds, now: desk.clock.now(), timeZone, openAtLogin: login.get(), loginSupported: true });
+    ui.tray?.paint({ state: watcher.tray, mutedUntil: watcher.muteEnds, now: desk.clock.now(), timeZone, openAtLogin: login.get(), loginSupported: true });
   };
   const watcher = new DeskWatcher({
     notifier: new ElectronNotifier(path.join(paths.resources, 'icon.png')),
@@ -95,13 +95,17 @@ export async function startShell(logger: Logger = createLogger()): Promise<Runni
     timeZone,
     onTrayChange: paintTray,
     onOpenAlert: (alertId) => {
-      reveal(win);
-      ipc.navigate(win.webContents, { view: 'alert', alert_id: alertId });
+      if (!ui.win) return;
+      reveal(ui.win);
+      ipc.navigate(ui.win.webContents, { view: 'alert', alert_id: alertId });
     },
   });
 
+  const showWindow = () => {
+    if (ui.win) reveal(ui.win);
+  };
   const onTrayAction = (action: TrayAction) => {
-    if (action === 'open') reveal(win);
+    if (action === 'open') showWindow();
     else if (action === 'quit') app.quit();
     else if (action === 'login') {
       login.set(!login.get());
@@ -116,7 +120,8 @@ export async function startShell(logger: Logger = createLogger()): Promise<Runni
       muteTimer = setTimeout(paintTray, Math.max(0, until - desk.clock.now()) + 1000);
     }
   };
-  tray = new DeskTray(path.join(paths.resources, 'tray'), onTrayAction);
+  ui.tray = new DeskTray(path.join(paths.resources, 'tray'), onTrayAction);
+  paintTray();
 
   const stopEvents = forwardEngineEvents(desk.events, (event) => {
     watcher.handle(event);
@@ -129,7 +134,7 @@ export async function startShell(logger: Logger = createLogger()): Promise<Runni
   }
   watcher.setHealth({ running: true });
 
-  win = createDashboardWindow({
+  ui.win = createDashboardWindow({
     preload: paths.preload,
     url: paths.dashboardUrl,
     state: WindowStateFile.in(app.getPath('userData')),
@@ -142,7 +147,7 @@ export async function startShell(logger: Logger = createLogger()): Promise<Runni
     [
       { name: 'stop forwarding events', run: stopEvents },
       { name: 'close IPC', run: () => ipc.dispose() },
-      { name: 'remove tray', run: () => (clearTimeout(muteTimer), tray?.destroy()) },
+      { name: 'remove tray', run: () => (clearTimeout(muteTimer), ui.tray?.destroy()) },
       // Desk.close flushes the notification outbox, then closes the database.
       { name: 'close the desk', run: () => desk.close() },
     ],
@@ -162,8 +167,8 @@ export async function startShell(logger: Logger = createLogger()): Promise<Runni
   });
   // The tray keeps the desk running with no window open; only Quit ends it.
   app.on('window-all-closed', () => undefined);
-  app.on('second-instance', () => reveal(win));
-  app.on('activate', () => reveal(win));
+  app.on('second-instance', showWindow);
+  app.on('activate', showWindow);
 
-  return { desk, secrets, window: () => win, quit };
+  return { desk, secrets, window: () => ui.win!, quit };
 }

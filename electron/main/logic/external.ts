@@ -8,9 +8,12 @@ export interface AllowedLink {
   pathPrefix: string;
 }
 
-/** The app opens only its own documentation; deployments can add their intranet wiki. */
+/**
+ * Nothing leaves the app by default; a deployment lists the https prefixes its staff may open
+ * (an intranet wiki, a runbook) in RISK_DESK_EXTERNAL_URLS, comma-separated.
+ */
 export function externalAllowList(envList: string | undefined): AllowedLink[] {
-  const list: AllowedLink[] = [{ origin: 'https://github.com', pathPrefix: '/risk-desk/' }];
+  const list: AllowedLink[] = [];
   for (const raw of (envList ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
     try {
       const u = new URL(raw);

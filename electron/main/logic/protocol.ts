@@ -42,7 +42,7 @@ export type AppRequest = { kind: 'file'; file: string; mime: string } | { kind: 
 /**
  * Maps app://desk/<path> to a file under root. "/" and extension-less paths (dashboard routes)
  * serve index.html. Refused: another scheme or host, undecodable escapes, NUL bytes,
- * backslashes, and anything that resolves outside root.
+ * backslashes, encoded dot segments, and anything that would resolve outside root.
  */
 export function resolveAppRequest(root: string, requestUrl: string): AppRequest {
   let u: URL;
@@ -59,6 +59,8 @@ export function resolveAppRequest(root: string, requestUrl: string): AppRequest 
     return { kind: 'forbidden', reason: 'bad escape' };
   }
   if (pathname.includes('\0') || pathname.includes('\\')) return { kind: 'forbidden', reason: 'illegal character' };
+  // The URL parser already resolved literal dot segments; one that appears only after decoding was smuggled in.
+  if (pathname.split('/').includes('..')) return { kind: 'forbidden', reason: 'encoded dot segment' };
   const rootAbs = path.resolve(root);
   const relative = path.posix.normalize(pathname).replace(/^\/+/, '');
   const file = path.resolve(rootAbs, relative);

@@ -41,30 +41,32 @@ export class EncryptedSecretStore {
     return new EncryptedSecretStore(path.join(dir, 'secrets.json'), cipher, logger);
   }
 
-  private read(): Record<string, string> {
+  // A Map, not an object: a secret named like an Object.prototype member must stay data.
+  private read(): Map<string, string> {
     try {
       const parsed: unknown = JSON.parse(fs.readFileSync(this.file, 'utf8'));
-      return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, string>) : {};
+      if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return new Map();
+      return new Map(Object.entries(parsed).filter((e): e is [string, string] => typeof e[1] === 'string'));
     } catch {
-      return {};
+      return new Map();
     }
   }
 
-  private write(blobs: Record<string, string>): void {
+  private write(blobs: Map<string, string>): void {
     fs.mkdirSync(path.dirname(this.file), { recursive: true });
     const tmp = `${this.file}.tmp`;
-    fs.writeFileSync(tmp, JSON.stringify(blobs, null, 1), { mode: 0o600 });
+    fs.writeFileSync(tmp, JSON.stringify(Object.fromEntries(blobs), null, 1), { mode: 0o600 });
     fs.renameSync(tmp, this.file);
   }
 
   has(key: string): boolean {
-    return typeof this.read()[key] === 'string';
+    return this.read().has(key);
   }
 
   /** The secret, or undefined when unset or no longer decryptable (keychain reset: logged, re-enter it). */
   get(key: string): string | undefined {
-    const blob = this.read()[key];
-    if (typeof blob !== 'string') return undefined;
+    const blob = this.read().get(key);
+    if (blob === undefined) return undefined;
     try {
       return this.cipher.decryptString(Buffer.from(blob, 'base64'));
     } catch (err) {
@@ -78,11 +80,11 @@ export class EncryptedSecretStore {
     if (!KEY.test(key)) throw new Error(`invalid secret name "${key}"`);
     const blobs = this.read();
     if (value === null) {
-      delete blobs[key];
+      blobs.delete(key);
     } else {
       const problem = cipherProblem(this.cipher);
       if (problem) throw new SecretStorageUnavailable(problem);
-      blobs[key] = this.cipher.encryptString(value).toString('base64');
+      blobs.set(key, this.cipher.encryptString(value).toString('base64'));
     }
     this.write(blobs);
     this.logger.info({ key, set: value !== null }, 'secret updated');
