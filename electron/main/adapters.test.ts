@@ -13,7 +13,7 @@ const { registerIpc } = await import('./ipc');
 const { denyAllPermissions, guardWebContents } = await import('./security');
 const { DeskTray, toMenuTemplate } = await import('./tray');
 const { ElectronNotifier } = await import('./notifier');
-const { createDashboardWindow, reveal, secureWebPreferences } = await import('./window');
+const { createDashboardWindow, reveal } = await import('./window');
 const { registerAppScheme, serveDashboard } = await import('./protocol');
 const { safeStorageCipher } = await import('./secrets');
 const { WindowStateFile } = await import('./logic/window-state');
@@ -203,8 +203,18 @@ describe('window adapter', () => {
     state.save({ x: 100, y: 50, width: 1200, height: 800, maximized: true });
     const win = createDashboardWindow({ preload: '/out/preload/index.js', url: 'app://desk/index.html', state, show: true, isQuitting: () => false }) as unknown as fake.BrowserWindow;
     expect(win.options).toMatchObject({ x: 100, y: 50, width: 1200, height: 800, show: false });
-    expect(win.options.webPreferences).toEqual(secureWebPreferences('/out/preload/index.js'));
-    expect(win.options.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, webviewTag: false, allowRunningInsecureContent: false });
+    expect(win.options.webPreferences).toMatchObject({
+      preload: '/out/preload/index.js',
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      webviewTag: false,
+      allowRunningInsecureContent: false,
+      experimentalFeatures: false,
+      disableBlinkFeatures: 'Auxclick',
+    });
     expect(win.maximized).toBe(true);
     expect(win.url).toBe('app://desk/index.html');
     win.emit('ready-to-show');

@@ -4,13 +4,14 @@ import { app } from 'electron';
 import path from 'node:path';
 import { createLogger } from '../core/ports';
 import { startShell } from './app';
+import { APP_ID } from './logic/channels';
 import { registerAppScheme } from './protocol';
 
 // The same folder the headless desk uses (electron/core/config.ts userDataDir), whatever the
 // package name: "Risk Desk" under the OS's application-data folder.
 app.setPath('userData', path.join(app.getPath('appData'), 'Risk Desk'));
 // Windows shows notifications only for an app with an AppUserModelId (the installer's shortcut carries the same id).
-if (process.platform === 'win32') app.setAppUserModelId('com.riskdesk.app');
+if (process.platform === 'win32') app.setAppUserModelId(APP_ID);
 registerAppScheme();
 
 const logger = createLogger();

@@ -3,25 +3,6 @@
 import { BrowserWindow, screen } from 'electron';
 import { captureWindowState, fitToDisplays, MIN_WINDOW, type WindowStateFile } from './logic/window-state';
 
-/** The renderer's settings, item by item from Electron's security checklist (docs/desktop.md). */
-export function secureWebPreferences(preload: string): Electron.WebPreferences {
-  return {
-    preload,
-    contextIsolation: true,
-    sandbox: true,
-    nodeIntegration: false,
-    nodeIntegrationInWorker: false,
-    nodeIntegrationInSubFrames: false,
-    webSecurity: true,
-    allowRunningInsecureContent: false,
-    experimentalFeatures: false,
-    webviewTag: false,
-    navigateOnDragDrop: false,
-    safeDialogs: true,
-    spellcheck: false,
-  };
-}
-
 export interface WindowOptions {
   preload: string;
   url: string;
@@ -47,7 +28,25 @@ export function createDashboardWindow(opts: WindowOptions): BrowserWindow {
     title: 'Risk Desk',
     backgroundColor: '#0f1419',
     ...(opts.icon ? { icon: opts.icon } : {}),
-    webPreferences: secureWebPreferences(opts.preload),
+    // Electron's security checklist, item by item (docs/desktop.md). Written out literally so
+    // static checkers (Electronegativity, in npm test) see exactly what the window gets.
+    webPreferences: {
+      preload: opts.preload,
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      experimentalFeatures: false,
+      webviewTag: false,
+      navigateOnDragDrop: false,
+      safeDialogs: true,
+      spellcheck: false,
+      // Middle-click would open links in new windows; there are none to open.
+      disableBlinkFeatures: 'Auxclick',
+    },
   });
   if (saved.maximized) win.maximize();
 

@@ -12,3 +12,6 @@ export const IPC = {
 export const APP_SCHEME = 'app';
 export const APP_HOST = 'desk';
 export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
+
+/** electron-builder's appId; on Windows also the AppUserModelId notifications are shown under. */
+export const APP_ID = 'com.riskdesk.app';
