@@ -1,0 +1,83 @@
+// Does the engine belong in Electron's main process? The main process also runs the window's
+// input, IPC and the tray; a synchronous stall there freezes them. This bench runs the desk as
+// the shell hosts it (open + seed, then the live engine plus the dashboard's IPC traffic
+// through dispatch) under plain Node and measures event-loop blocking with
+// perf_hooks.monitorEventLoopDelay. Figures and the decision: docs/desktop.md.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { dispatch } from '../electron/core/api/dispatch';
+import { createHandlers } from '../electron/core/api/handlers';
+import { Desk } from '../electron/core/desk';
+import { forwardEngineEvents } from '../electron/main/logic/host';
+import { report } from './util';
+
+const RUN_MS = Number(process.env.SHELL_BENCH_MS ?? 10_000);
+const IPC_EVERY_MS = 100;
+const ctx = { actor: 'bench', role: 'admin' as const };
+
+const msOf = (ns: number) => `${(ns / 1e6).toFixed(2)} ms`;
+const RESOLUTION_MS = 5;
+
+/** Event-loop lag while fn runs: the histogram's figures less its own sampling interval. */
+async function lagDuring(runMs: number, during: () => () => void) {
+  const h = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
+  h.enable();
+  const stop = during();
+  await new Promise((r) => setTimeout(r, runMs));
+  stop();
+  h.disable();
+  const lag = (ns: number) => Math.max(0, ns - RESOLUTION_MS * 1e6);
+  return { p50: lag(h.percentile(50)), p99: lag(h.percentile(99)), max: lag(h.max) };
+}
+
+async function main() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'risk-desk-shell-bench-'));
+  try {
+    // 1. Start-up: Desk.open is synchronous, so its whole duration is one stall (before the window shows).
+    let t = process.hrtime.bigint();
+    const desk = Desk.open({ dbFile: path.join(dir, 'desk.db') });
+    report('Desk.open, new database + demo seed (one stall)', msOf(Number(process.hrtime.bigint() - t)), '< 2000 ms, before the window shows');
+    await desk.close();
+    t = process.hrtime.bigint();
+    const reopened = Desk.open({ dbFile: path.join(dir, 'desk.db') });
+    report('Desk.open, existing database (one stall)', msOf(Number(process.hrtime.bigint() - t)), '< 200 ms');
+
+    // 2. The machine's own noise floor (2 shared cores): an idle loop, measured the same way.
+    const idle = await lagDuring(Math.min(RUN_MS, 3000), () => () => undefined);
+
+    // 3. Steady state: the engine's own loop (whatever Desk starts on open) plus what the shell adds:
+    //    every event forwarded, and the dashboard polling the API over IPC.
+    const handlers = createHandlers(reopened);
+    let events = 0;
+    let calls = 0;
+    let failures = 0;
+    const busy = await lagDuring(RUN_MS, () => {
+      const stopEvents = forwardEngineEvents(reopened.events, () => events++);
+      const poll = setInterval(() => {
+        for (const name of ['portfolios.list', 'thresholds.list', 'alerts.list', 'audit.list'] as const)
+          void dispatch(handlers, name, {}, ctx).then((r) => {
+            calls++;
+            if (!r.ok) failures++;
+          });
+      }, IPC_EVERY_MS);
+      return () => {
+        clearInterval(poll);
+        stopEvents();
+      };
+    });
+    await reopened.close();
+
+    report(`steady state over ${RUN_MS / 1000} s: IPC calls answered`, `${calls}${failures ? ` (${failures} errors)` : ''}`);
+    report('engine events forwarded', String(events));
+    report('event-loop lag idle (noise floor) p99 / max', `${msOf(idle.p99)} / ${msOf(idle.max)}`);
+    report('event-loop lag p50', msOf(busy.p50));
+    report('event-loop lag p99', msOf(busy.p99), '< 16 ms (one frame)');
+    report('event-loop lag max', msOf(busy.max), '< 50 ms, else a utilityProcess');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+void main();
