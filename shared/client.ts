@@ -28,11 +28,8 @@ export class DeskClientError extends Error {
   }
 }
 
-/** Where a click on a desktop notification asks the dashboard to go. */
-export interface DeskNavigation {
-  view: 'alert';
-  alert_id: number;
-}
+/** Where a click on a desktop notification asks the dashboard to go: the alert it was about, or the alert list. */
+export type DeskNavigation = { view: 'alert'; alert_id: number } | { view: 'alerts' };
 
 /** What the Electron preload exposes on window.riskDesk. */
 export interface DeskBridge {

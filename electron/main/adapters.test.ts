@@ -175,11 +175,11 @@ describe('notification adapter', () => {
   it('shows urgent alerts as critical, sticky notifications and routes the click', () => {
     const clicks: number[] = [];
     const notifier = new ElectronNotifier('/icons/icon.png');
-    notifier.show({ key: 'k', alertId: 7, title: 'CRITICAL · p1', body: 'b', urgent: true, severity: 'CRITICAL' }, () => clicks.push(7));
-    notifier.show({ key: 'k2', alertId: 8, title: 'LOW · p1', body: 'b', urgent: false, severity: 'LOW' }, () => clicks.push(8));
+    notifier.show({ alertId: 7, title: 'CRITICAL · p1', body: 'b', urgency: 'critical' }, () => clicks.push(7));
+    notifier.show({ alertId: 8, title: 'LOW · p1', body: 'b', urgency: 'low' }, () => clicks.push(8));
     const [critical, low] = fake.Notification.shown;
     expect(critical.options).toEqual({ title: 'CRITICAL · p1', body: 'b', urgency: 'critical', timeoutType: 'never', icon: '/icons/icon.png' });
-    expect(low.options).toMatchObject({ urgency: 'normal', timeoutType: 'default' });
+    expect(low.options).toMatchObject({ urgency: 'low', timeoutType: 'default' });
     expect(notifier.pending).toBe(2);
     critical.emit('click');
     low.emit('close');

@@ -59,24 +59,30 @@ describe('startShell', () => {
     expect(await invoke('thresholds.delete', { id: 'x' })).toMatchObject({ ok: false, error: { code: 'bad_request', issues: [{ field: 'id' }] } });
   });
 
-  it('turns a new alert into a red tray, a native notification and an event for the window; a click opens the alert', async () => {
+  it('turns a new alert into a red tray and an event for the window', async () => {
     shell = await startShell(silentLogger);
     const win = fake.BrowserWindow.created[0];
     const alert = makeAlert({ severity: 'CRITICAL', portfolio_id: 'global_macro' });
     shell.desk.events.emit('new_alert', { alert });
     expect(fake.Tray.last!.tooltip).toBe('Risk Desk: 1 unacknowledged (1 CRITICAL)');
+    expect(win.webContents.sent).toEqual([{ channel: IPC.event, args: [{ type: 'new_alert', timestamp: alert.updated_at, alert }] }]);
+  });
+
+  it('shows the notification service\'s desktop messages natively; a click opens the alert', async () => {
+    shell = await startShell(silentLogger);
+    const win = fake.BrowserWindow.created[0];
+    await shell.desktopNotifier.show({ title: 'CRITICAL · global_macro', body: 'VaR 99% -6.12% vs limit -5.00%', urgency: 'critical', alertId: 42 });
     const [notification] = fake.Notification.shown;
-    expect(notification.options).toMatchObject({ title: 'CRITICAL · global_macro', urgency: 'critical' });
-    expect(win.webContents.sent.map((s) => s.channel)).toEqual([IPC.event]);
+    expect(notification.options).toMatchObject({ title: 'CRITICAL · global_macro', urgency: 'critical', timeoutType: 'never' });
     notification.emit('click');
     expect(win.visible && win.focused).toBe(true);
-    expect(win.webContents.sent.at(-1)).toEqual({ channel: IPC.navigate, args: [{ view: 'alert', alert_id: alert.id }] });
+    expect(win.webContents.sent.at(-1)).toEqual({ channel: IPC.navigate, args: [{ view: 'alert', alert_id: 42 }] });
   });
 
   it('mutes from the tray menu', async () => {
     shell = await startShell(silentLogger);
     fake.Tray.last!.menu!.template.find((i) => i.label === 'Mute notifications for 15 minutes')!.click!();
-    shell.desk.events.emit('new_alert', { alert: makeAlert({ severity: 'CRITICAL' }) });
+    await expect(shell.desktopNotifier.show({ title: 't', body: 'b', urgency: 'critical' })).rejects.toThrow(/muted from the tray until/);
     expect(fake.Notification.shown).toEqual([]);
     expect(fake.Tray.last!.menu!.template.some((i) => i.label?.startsWith('Muted until'))).toBe(true);
   });

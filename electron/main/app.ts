@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createHandlers } from '../core/api/handlers';
 import { Desk } from '../core/desk';
-import { createLogger, type Logger } from '../core/ports';
+import { createLogger, type Logger, systemClock } from '../core/ports';
 import { registerIpc } from './ipc';
 import { LinuxAutostart, autostartFile, launchCommand, startedHidden } from './logic/autostart';
 import { DeskWatcher } from './logic/desk-watcher';
@@ -28,6 +28,8 @@ import { createDashboardWindow, reveal } from './window';
 export interface RunningShell {
   desk: Desk;
   secrets: EncryptedSecretStore;
+  /** The notification service's desktop channel in the app. */
+  desktopNotifier: DeskWatcher['desktopNotifier'];
   window(): BrowserWindow;
   quit(): Promise<void>;
 }
@@ -72,11 +74,7 @@ export async function startShell(logger: Logger = createLogger()): Promise<Runni
   guardWebContents(origins, externalAllowList(process.env.RISK_DESK_EXTERNAL_URLS), logger);
   serveDashboard(paths.rendererRoot);
 
-  const desk = openDesk(paths.dbFile, logger);
   const secrets = EncryptedSecretStore.in(app.getPath('userData'), safeStorageCipher, logger);
-  const handlers = createHandlers(desk);
-  const ctx = desktopContext(os.userInfo().username, process.env.RISK_DESK_ROLE);
-  const ipc = registerIpc({ handlers, ctx, origins, logger });
   const login = loginItems();
 
   let quitting = false;
@@ -86,20 +84,25 @@ export async function startShell(logger: Logger = createLogger()): Promise<Runni
   const timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
 
   const paintTray = () => {
-    ui.tray?.paint({ state: watcher.tray, mutedUntil: watcher.muteEnds, now: desk.clock.now(), timeZone, openAtLogin: login.get(), loginSupported: true });
+    ui.tray?.paint({ state: watcher.tray, mutedUntil: watcher.muteEnds, now: systemClock.now(), timeZone, openAtLogin: login.get(), loginSupported: true });
   };
   const watcher = new DeskWatcher({
     notifier: new ElectronNotifier(path.join(paths.resources, 'icon.png')),
-    clock: desk.clock,
+    clock: systemClock,
     logger: logger.child({ part: 'desktop-notify' }),
     timeZone,
     onTrayChange: paintTray,
-    onOpenAlert: (alertId) => {
+    onOpen: (alertId) => {
       if (!ui.win) return;
       reveal(ui.win);
-      ipc.navigate(ui.win.webContents, { view: 'alert', alert_id: alertId });
+      ipc.navigate(ui.win.webContents, alertId === null ? { view: 'alerts' } : { view: 'alert', alert_id: alertId });
     },
   });
+
+  const desk = openDesk(paths.dbFile, logger);
+  const handlers = createHandlers(desk);
+  const ctx = desktopContext(os.userInfo().username, process.env.RISK_DESK_ROLE);
+  const ipc = registerIpc({ handlers, ctx, origins, logger });
 
   const showWindow = () => {
     if (ui.win) reveal(ui.win);
@@ -117,7 +120,7 @@ export async function startShell(logger: Logger = createLogger()): Promise<Runni
       const until = watcher.mute(action.slice('mute:'.length) as 'tomorrow');
       clearTimeout(muteTimer);
       // Repaint when the mute ends so the menu stops saying "Muted until".
-      muteTimer = setTimeout(paintTray, Math.max(0, until - desk.clock.now()) + 1000);
+      muteTimer = setTimeout(paintTray, Math.max(0, until - systemClock.now()) + 1000);
     }
   };
   ui.tray = new DeskTray(path.join(paths.resources, 'tray'), onTrayAction);
@@ -170,5 +173,5 @@ export async function startShell(logger: Logger = createLogger()): Promise<Runni
   app.on('second-instance', showWindow);
   app.on('activate', showWindow);
 
-  return { desk, secrets, window: () => ui.win!, quit };
+  return { desk, secrets, desktopNotifier: watcher.desktopNotifier, window: () => ui.win!, quit };
 }

@@ -1,8 +1,7 @@
 // Native notifications through Electron. Shown notifications are kept referenced until
 // closed: a garbage-collected Notification loses its click handler.
 import { Notification } from 'electron';
-import type { NotificationPort } from './logic/desk-watcher';
-import type { DesktopAlertNotification } from './logic/notifications';
+import type { DesktopMessage, NotificationPort } from './logic/desk-watcher';
 
 export class ElectronNotifier implements NotificationPort {
   private readonly live = new Set<Notification>();
@@ -13,12 +12,14 @@ export class ElectronNotifier implements NotificationPort {
     return Notification.isSupported();
   }
 
-  show(n: DesktopAlertNotification, onClick: () => void): void {
+  show(n: DesktopMessage, onClick: () => void): void {
+    const urgent = n.urgency === 'critical';
     const notification = new Notification({
       title: n.title,
       body: n.body,
-      urgency: n.urgent ? 'critical' : 'normal',
-      timeoutType: n.urgent ? 'never' : 'default',
+      urgency: n.urgency,
+      // Critical ones stay on screen until dismissed.
+      timeoutType: urgent ? 'never' : 'default',
       ...(this.icon ? { icon: this.icon } : {}),
     });
     this.live.add(notification);

@@ -1,17 +1,29 @@
-// What the shell does with the engine's events: keeps the open alerts, the tray state and
-// the mute window, and decides which desktop notifications to show. Electron-free: the
+// What the shell does with the desk: keeps the open alerts and the tray state from the engine's
+// events, holds the mute window, and shows desktop notifications. Electron-free: the native
 // notifier is a port and time comes from the engine's Clock.
+//
+// Which alert, escalation or resolution deserves a desktop notification is the notification
+// service's decision (electron/core/notify: escalation rules, silences, templates, rate limits,
+// the delivery log); the shell is its DesktopNotifier and decides only how one is shown.
 import type { Alert } from '../../../shared/domain';
 import type { DeskEvent } from '../../../shared/events';
 import type { Clock, Logger } from '../../core/ports';
-import { isMuted, type MuteChoice, muteUntil } from './mute';
-import { type DesktopAlertNotification, DEFAULT_NOTIFICATION_PREFS, type NotificationPrefs, notificationFor, RecentKeys } from './notifications';
+import { isMuted, muteLabel, type MuteChoice, muteUntil } from './mute';
 import { type EngineHealth, OpenAlerts, trayState, type TrayState } from './tray-state';
 
-/** Shows one notification; calls onClick when the user clicks it. Best effort: may silently not show. */
+/** A desktop notification as the notification service hands it over. */
+export interface DesktopMessage {
+  title: string;
+  body: string;
+  urgency: 'low' | 'normal' | 'critical';
+  /** The alert it is about, when there is one: a click opens it. */
+  alertId?: number;
+}
+
+/** Shows one native notification; calls onClick when the user clicks it. */
 export interface NotificationPort {
   isSupported(): boolean;
-  show(notification: DesktopAlertNotification, onClick: () => void): void;
+  show(message: DesktopMessage, onClick: () => void): void;
 }
 
 export interface DeskWatcherOptions {
@@ -19,18 +31,24 @@ export interface DeskWatcherOptions {
   clock: Clock;
   logger: Logger;
   timeZone: string;
-  prefs?: NotificationPrefs;
-  /** The tray repaints from this (called only when the state changed). */
+  /** The tray repaints from this (called when the state or the mute changed). */
   onTrayChange(state: TrayState): void;
-  /** A notification was clicked: bring the window up on this alert. */
-  onOpenAlert(alertId: number): void;
+  /** A notification was clicked: bring the window up, on the alert when there is one. */
+  onOpen(alertId: number | null): void;
 }
 
-export type DeliveryOutcome = 'shown' | 'muted' | 'duplicate' | 'unsupported' | 'failed';
+export type DeliveryOutcome = { shown: true } | { shown: false; reason: string };
+
+/** Thrown to the notification service when a notification was not shown; it logs the delivery as failed (best effort). */
+export class NotShown extends Error {
+  constructor(reason: string) {
+    super(`desktop notification not shown: ${reason}`);
+    this.name = 'NotShown';
+  }
+}
 
 export class DeskWatcher {
   private readonly alerts = new OpenAlerts();
-  private readonly recent = new RecentKeys();
   private health: EngineHealth = { running: false, feed: null };
   private mutedUntil: number | null = null;
   private last: TrayState | null = null;
@@ -47,7 +65,7 @@ export class DeskWatcher {
     return isMuted(this.mutedUntil, this.opts.clock.now()) ? this.mutedUntil : null;
   }
 
-  /** The open alerts from the store (at start and after a reconnect). */
+  /** The open alerts from the store (at start). */
   load(alerts: Iterable<Alert>): void {
     this.alerts.load(alerts);
     this.repaint();
@@ -71,43 +89,44 @@ export class DeskWatcher {
     this.repaint(true);
   }
 
-  /** One engine event: update the alerts and the tray, maybe notify. Returns what happened to a notification, or null if none was due. */
-  handle(event: DeskEvent): DeliveryOutcome | null {
-    let previous: Alert | undefined;
+  /** One engine event: keeps the open alerts, the feed state and so the tray current. */
+  handle(event: DeskEvent): void {
     if (event.type === 'system' && event.feed) this.setHealth({ feed: event.feed.state });
-    const applied = this.alerts.apply(event);
-    if (applied) {
-      previous = applied.previous;
-      this.repaint();
-    } else if (event.type === 'escalation') {
-      previous = this.alerts.get(event.alert_id);
-    }
-    const n = notificationFor(event, previous, this.opts.prefs ?? DEFAULT_NOTIFICATION_PREFS);
-    return n ? this.deliver(n) : null;
+    if (this.alerts.apply(event)) this.repaint();
   }
 
-  private deliver(n: DesktopAlertNotification): DeliveryOutcome {
+  /** Shows a notification unless muted or unsupported. Never throws: desktop delivery is best effort. */
+  deliver(message: DesktopMessage): DeliveryOutcome {
     const now = this.opts.clock.now();
     const log = this.opts.logger;
-    const fields = { key: n.key, alertId: n.alertId, severity: n.severity };
+    const fields = { alertId: message.alertId ?? null, urgency: message.urgency };
     if (isMuted(this.mutedUntil, now)) {
+      const reason = `muted from the tray until ${muteLabel(this.mutedUntil, now, this.opts.timeZone)!.slice('Muted until '.length)}`;
       log.info({ ...fields, mutedUntil: new Date(this.mutedUntil!).toISOString() }, 'desktop notification suppressed: muted');
-      return 'muted';
+      return { shown: false, reason };
     }
-    if (!this.recent.firstTime(n.key, now)) return 'duplicate';
     if (!this.opts.notifier.isSupported()) {
       log.warn(fields, 'desktop notification not shown: notifications unsupported here (best effort)');
-      return 'unsupported';
+      return { shown: false, reason: 'notifications are not supported on this system' };
     }
     try {
-      this.opts.notifier.show(n, () => this.opts.onOpenAlert(n.alertId));
+      this.opts.notifier.show(message, () => this.opts.onOpen(message.alertId ?? null));
       log.info(fields, 'desktop notification handed to the OS (best effort: delivery not confirmed)');
-      return 'shown';
+      return { shown: true };
     } catch (err) {
-      log.warn({ ...fields, err: err instanceof Error ? err.message : String(err) }, 'desktop notification failed (best effort)');
-      return 'failed';
+      const reason = err instanceof Error ? err.message : String(err);
+      log.warn({ ...fields, err: reason }, 'desktop notification failed (best effort)');
+      return { shown: false, reason };
     }
   }
+
+  /** The notification service's DesktopNotifier: resolves when shown, rejects (logged there as failed) when not. */
+  readonly desktopNotifier = {
+    show: async (message: DesktopMessage): Promise<void> => {
+      const outcome = this.deliver(message);
+      if (!outcome.shown) throw new NotShown(outcome.reason);
+    },
+  };
 
   private repaint(force = false): void {
     const next = trayState(this.alerts.values(), this.health);
