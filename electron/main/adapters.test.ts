@@ -201,7 +201,7 @@ describe('window adapter', () => {
   it('creates the window with the hardened preferences and the remembered bounds', () => {
     const state = WindowStateFile.in(dir.dir);
     state.save({ x: 100, y: 50, width: 1200, height: 800, maximized: true });
-    const win = createDashboardWindow({ preload: '/out/preload/index.js', url: 'app://desk/index.html', state, show: true, isQuitting: () => false }) as unknown as fake.BrowserWindow;
+    const win = createDashboardWindow({ preload: '/out/preload/index.js', url: 'app://desk/index.html', state, show: true, devTools: false, isQuitting: () => false }) as unknown as fake.BrowserWindow;
     expect(win.options).toMatchObject({ x: 100, y: 50, width: 1200, height: 800, show: false });
     expect(win.options.webPreferences).toMatchObject({
       preload: '/out/preload/index.js',
@@ -214,6 +214,7 @@ describe('window adapter', () => {
       allowRunningInsecureContent: false,
       experimentalFeatures: false,
       disableBlinkFeatures: 'Auxclick',
+      devTools: false,
     });
     expect(win.maximized).toBe(true);
     expect(win.url).toBe('app://desk/index.html');
@@ -224,7 +225,7 @@ describe('window adapter', () => {
   it('hides instead of closing unless quitting, and remembers the bounds on close', () => {
     let quitting = false;
     const state = WindowStateFile.in(dir.dir);
-    const win = createDashboardWindow({ preload: 'p', url: 'app://desk/', state, show: false, isQuitting: () => quitting }) as unknown as fake.BrowserWindow;
+    const win = createDashboardWindow({ preload: 'p', url: 'app://desk/', state, show: false, devTools: false, isQuitting: () => quitting }) as unknown as fake.BrowserWindow;
     win.emit('ready-to-show');
     expect(win.visible).toBe(false);
     win.visible = true;

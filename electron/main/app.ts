@@ -142,6 +142,7 @@ export async function startShell(logger: Logger = createLogger()): Promise<Runni
     url: paths.dashboardUrl,
     state: WindowStateFile.in(app.getPath('userData')),
     show: !startedHidden(process.argv, login.openedAtLogin()),
+    devTools: !app.isPackaged,
     icon: path.join(paths.resources, 'icon.png'),
     isQuitting: () => quitting,
   });

@@ -8,6 +8,8 @@ export interface WindowOptions {
   url: string;
   state: WindowStateFile;
   show: boolean;
+  /** Developer tools: in development only; a packaged app gives no console into the renderer. */
+  devTools: boolean;
   icon?: string;
   /** Returns true while the app is quitting: then close really closes. */
   isQuitting(): boolean;
@@ -44,6 +46,7 @@ export function createDashboardWindow(opts: WindowOptions): BrowserWindow {
       navigateOnDragDrop: false,
       safeDialogs: true,
       spellcheck: false,
+      devTools: opts.devTools,
       // Middle-click would open links in new windows; there are none to open.
       disableBlinkFeatures: 'Auxclick',
     },
