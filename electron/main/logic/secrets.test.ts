@@ -40,11 +40,14 @@ describe('EncryptedSecretStore', () => {
     if (process.platform !== 'win32') expect(fs.statSync(path.join(dir.dir, 'secrets.json')).mode & 0o077).toBe(0);
   });
 
-  it('deletes a secret with null', () => {
+  it('deletes a secret with null or an empty string', () => {
     const store = EncryptedSecretStore.in(dir.dir, xorCipher(7), silentLogger);
     store.set('jwt_secret', 'j');
     store.set('jwt_secret', null);
     expect(store.has('jwt_secret')).toBe(false);
+    store.set('smtp_password', 'p');
+    store.set('smtp_password', '');
+    expect(store.has('smtp_password')).toBe(false);
     expect(store.get('jwt_secret')).toBeUndefined();
   });
 

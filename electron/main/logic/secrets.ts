@@ -75,11 +75,11 @@ export class EncryptedSecretStore {
     }
   }
 
-  /** Stores (or with null, deletes) a secret. Throws SecretStorageUnavailable rather than keep it unprotected. */
+  /** Stores (or with null or '', deletes) a secret. Throws SecretStorageUnavailable rather than keep it unprotected. */
   set(key: string, value: string | null): void {
     if (!KEY.test(key)) throw new Error(`invalid secret name "${key}"`);
     const blobs = this.read();
-    if (value === null) {
+    if (value === null || value === '') {
       blobs.delete(key);
     } else {
       const problem = cipherProblem(this.cipher);
@@ -87,6 +87,6 @@ export class EncryptedSecretStore {
       blobs.set(key, this.cipher.encryptString(value).toString('base64'));
     }
     this.write(blobs);
-    this.logger.info({ key, set: value !== null }, 'secret updated');
+    this.logger.info({ key, set: Boolean(value) }, 'secret updated');
   }
 }
