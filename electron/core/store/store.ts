@@ -2,6 +2,7 @@
 import type { Clock } from '../ports';
 import { systemClock } from '../ports';
 import { openDatabase, type Db, type OpenedDatabase } from './db';
+import { AlertRepository } from './repositories/alerts';
 import { AuditRepository } from './repositories/audit';
 import { BookRepository } from './repositories/book';
 import { ThresholdRepository } from './repositories/thresholds';
@@ -9,6 +10,7 @@ import { ThresholdRepository } from './repositories/thresholds';
 export class Store {
   readonly book: BookRepository;
   readonly thresholds: ThresholdRepository;
+  readonly alerts: AlertRepository;
   readonly audit: AuditRepository;
 
   private constructor(
@@ -19,6 +21,7 @@ export class Store {
     this.audit = new AuditRepository(opened.db, now);
     this.book = new BookRepository(opened.db, now);
     this.thresholds = new ThresholdRepository(opened.db, this.audit, now);
+    this.alerts = new AlertRepository(opened.db, this.audit, now);
   }
 
   /** Opens the file (created and migrated if new). */
