@@ -5,15 +5,16 @@ import { DEMO_INSTRUMENTS, DEMO_PORTFOLIOS, demoPositions, generateDemoPrices, p
 
 /**
  * Default limits, chosen against the seeded history so a first run shows every colour:
- * the levered and concentrated books breach (red), tech growth sits in the amber band,
- * the diversified books stay green.
+ * the levered book (leverage 3.5x, VaR 95 about -7.8%) and the concentrated book (NVDA at 45%)
+ * breach (red); tech growth (VaR 95 about -3.1%, drawdown about -27%), global equity and macro
+ * (largest position 27-28%) sit in the amber band; long/short and low-vol income stay green.
  */
 export const DEMO_THRESHOLDS: ThresholdInput[] = [
-  { portfolio_id: '*', metric_type: 'var_95', threshold_value: -0.03, comparison_type: 'less_than', severity: 'HIGH', description: 'One-day 95% VaR beyond 3% of NAV' },
+  { portfolio_id: '*', metric_type: 'var_95', threshold_value: -0.035, comparison_type: 'less_than', severity: 'HIGH', description: 'One-day 95% VaR beyond 3.5% of NAV' },
   { portfolio_id: '*', metric_type: 'var_99', threshold_value: -0.05, comparison_type: 'less_than', severity: 'CRITICAL', description: 'One-day 99% VaR beyond 5% of NAV' },
   { portfolio_id: '*', metric_type: 'leverage_ratio', threshold_value: 3, comparison_type: 'greater_than', severity: 'CRITICAL', description: 'Gross leverage above 3x' },
   { portfolio_id: '*', metric_type: 'concentration_risk.max_position', threshold_value: 0.3, comparison_type: 'greater_than', severity: 'HIGH', description: 'Single position above 30% of NAV' },
-  { portfolio_id: '*', metric_type: 'max_drawdown', threshold_value: -0.25, comparison_type: 'less_than', severity: 'MEDIUM', description: 'Drawdown over the window beyond 25%' },
+  { portfolio_id: '*', metric_type: 'max_drawdown', threshold_value: -0.3, comparison_type: 'less_than', severity: 'MEDIUM', description: 'Drawdown over the window beyond 30%' },
   { portfolio_id: 'tech_growth', metric_type: 'volatility', threshold_value: 0.35, comparison_type: 'greater_than', severity: 'MEDIUM', description: 'Tech book annualised volatility above 35%' },
 ];
 
