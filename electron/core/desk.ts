@@ -3,6 +3,7 @@
 import { AlertEngine, type AlertEngineOptions } from './alerts/engine';
 import { seedDemoBook } from './demo/seed';
 import { EventBus } from './events';
+import { NotifyService, type NotifyOptions } from './notify/service';
 import { type Clock, type Logger, silentLogger, systemClock } from './ports';
 import { Store } from './store/store';
 
@@ -16,6 +17,10 @@ export interface DeskOptions {
   alerts?: Pick<AlertEngineOptions, 'flap' | 'ackTimeoutMinutes' | 'persistIntervalMs' | 'maxSnapshotAgeMs'>;
   /** How often the alert engine runs its timers; 0 = never (tests call desk.alerts.tick()). Default 1000 ms. */
   alertTickMs?: number;
+  /** Channels, secrets, desktop notifier and timers of the notifier. */
+  notify?: NotifyOptions;
+  /** Start the outbox sender and the escalation timers (default true; tests drive their passes by hand). */
+  startNotify?: boolean;
 }
 
 export class Desk {
@@ -23,6 +28,8 @@ export class Desk {
   readonly events: EventBus;
   /** Thresholds, evaluation and the alert lifecycle; other parts register transition hooks on it. */
   readonly alerts: AlertEngine;
+  /** Notifications and escalation, hooked into the alert engine's transitions. */
+  readonly notify: NotifyService;
 
   private constructor(
     readonly store: Store,
@@ -33,7 +40,12 @@ export class Desk {
     this.startedAt = clock.now();
     this.events = new EventBus(logger);
     this.alerts = new AlertEngine({ store, events: this.events, clock, logger: logger.child({ module: 'alerts' }), ...opts.alerts });
+    this.notify = new NotifyService({ store, clock, logger, events: this.events }, opts.notify);
+    // Registered before the alert engine runs, so no transition goes unnotified.
+    this.alerts.addTransitionHook(this.notify.transitionHook);
+    this.alerts.addTimelineSource('notify', (alert) => this.notify.alertTimeline(alert.id));
     if ((opts.alertTickMs ?? 1000) > 0) this.alerts.start(opts.alertTickMs ?? 1000);
+    if (opts.startNotify ?? true) this.notify.start();
   }
 
   static open(opts: DeskOptions): Desk {
@@ -52,8 +64,10 @@ export class Desk {
     }
   }
 
+  /** Stops the alert engine, then the notifier (deliveries under way finish; queued rows wait in the outbox for the next start), then closes the store. */
   async close(): Promise<void> {
     this.alerts.close();
+    await this.notify.stop();
     this.store.close();
   }
 }
