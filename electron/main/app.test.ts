@@ -79,6 +79,33 @@ describe('startShell', () => {
     expect(win.webContents.sent.at(-1)).toEqual({ channel: IPC.navigate, args: [{ view: 'alert', alert_id: 42 }] });
   });
 
+  it('the notification service\'s desktop channel shows through the shell, and its log records a muted one as not shown', async () => {
+    shell = await startShell(silentLogger);
+    await shell.desk.notify.sendTestMessage({ channel: 'desktop' }, 'ana');
+    await vi.waitFor(() => expect(fake.Notification.shown).toHaveLength(1), { timeout: 5000 });
+    expect(fake.Notification.shown[0].options).toMatchObject({ body: expect.stringContaining('test message from Risk Desk') });
+    fake.Tray.last!.menu!.template.find((i) => i.label === 'Mute notifications for 1 hour')!.click!();
+    await shell.desk.notify.sendTestMessage({ channel: 'desktop' }, 'ana');
+    await vi.waitFor(() => expect(shell!.desk.notify.listNotifications({ channel: 'desktop' }).items.map((r) => r.status).sort()).toEqual(['failed', 'sent']), { timeout: 5000 });
+    const muted = shell.desk.notify.listNotifications({ channel: 'desktop' }).items.find((r) => r.status === 'failed')!;
+    expect(muted.error).toMatch(/muted from the tray until/);
+    expect(fake.Notification.shown).toHaveLength(1);
+  });
+
+  it('keeps the secrets saved from the dashboard encrypted, never in plain text on disk or in the database', async () => {
+    shell = await startShell(silentLogger);
+    await shell.desk.notify.updateChannelSettings({ email: { host: 'smtp.example.com', from: 'desk@example.com', password: 'hunter2-smtp' }, sms: { twilio_auth_token: 'tw-token-secret' } }, 'ana');
+    expect(shell.secrets.get('smtp_password')).toBe('hunter2-smtp');
+    expect(shell.secrets.get('twilio_auth_token')).toBe('tw-token-secret');
+    const userData = path.join(dir.dir, 'userData');
+    shell.desk.store.sqlite.pragma('wal_checkpoint(TRUNCATE)');
+    for (const file of fs.readdirSync(userData)) {
+      const bytes = fs.readFileSync(path.join(userData, file)).toString('latin1');
+      expect(bytes, file).not.toContain('hunter2');
+      expect(bytes, file).not.toContain('tw-token-secret');
+    }
+  });
+
   it('mutes from the tray menu', async () => {
     shell = await startShell(silentLogger);
     fake.Tray.last!.menu!.template.find((i) => i.label === 'Mute notifications for 15 minutes')!.click!();

@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createHandlers } from '../core/api/handlers';
 import { Desk } from '../core/desk';
+import type { NotifyOptions } from '../core/notify/service';
 import { createLogger, type Logger, systemClock } from '../core/ports';
 import { registerIpc } from './ipc';
 import { LinuxAutostart, autostartFile, launchCommand, startedHidden } from './logic/autostart';
@@ -47,9 +48,9 @@ function loginItems() {
   };
 }
 
-function openDesk(dbFile: string, logger: Logger): Desk {
+function openDesk(dbFile: string, logger: Logger, notify: NotifyOptions): Desk {
   try {
-    return Desk.open({ dbFile, logger });
+    return Desk.open({ dbFile, logger, notify });
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     logger.error({ dbFile, err: message }, 'the desk could not open its database');
@@ -99,7 +100,8 @@ export async function startShell(logger: Logger = createLogger()): Promise<Runni
     },
   });
 
-  const desk = openDesk(paths.dbFile, logger);
+  // The notification service shows desktop notifications through the shell and keeps saved secrets in the keychain.
+  const desk = openDesk(paths.dbFile, logger, { desktop: watcher.desktopNotifier, secrets });
   const handlers = createHandlers(desk);
   const ctx = desktopContext(os.userInfo().username, process.env.RISK_DESK_ROLE);
   const ipc = registerIpc({ handlers, ctx, origins, logger });

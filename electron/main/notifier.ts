@@ -1,7 +1,8 @@
 // Native notifications through Electron. Shown notifications are kept referenced until
 // closed: a garbage-collected Notification loses its click handler.
 import { Notification } from 'electron';
-import type { DesktopMessage, NotificationPort } from './logic/desk-watcher';
+import type { DesktopNotification } from '../core/ports';
+import type { NotificationPort } from './logic/desk-watcher';
 
 export class ElectronNotifier implements NotificationPort {
   private readonly live = new Set<Notification>();
@@ -12,7 +13,7 @@ export class ElectronNotifier implements NotificationPort {
     return Notification.isSupported();
   }
 
-  show(n: DesktopMessage, onClick: () => void): void {
+  show(n: DesktopNotification, onClick: () => void): void {
     const urgent = n.urgency === 'critical';
     const notification = new Notification({
       title: n.title,

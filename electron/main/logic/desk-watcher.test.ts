@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { DeskEvent } from '../../../shared/events';
 import { ManualClock, silentLogger } from '../../core/ports';
-import { type DesktopMessage, DeskWatcher, type NotificationPort, NotShown } from './desk-watcher';
+import type { DesktopNotification } from '../../core/ports';
+import { DeskWatcher, type NotificationPort, NotShown } from './desk-watcher';
 import { makeAlert } from './test-alerts';
 import type { TrayState } from './tray-state';
 
 function setup(opts: { supported?: boolean; throws?: boolean } = {}) {
   const clock = new ManualClock(Date.parse('2026-03-10T16:20:00.000Z'));
-  const shown: { message: DesktopMessage; click: () => void }[] = [];
+  const shown: { message: DesktopNotification; click: () => void }[] = [];
   const trays: TrayState[] = [];
   const opened: (number | null)[] = [];
   const logs: string[] = [];
@@ -24,7 +25,7 @@ function setup(opts: { supported?: boolean; throws?: boolean } = {}) {
 }
 
 const newAlert = (a: ReturnType<typeof makeAlert>): DeskEvent => ({ type: 'new_alert', timestamp: a.updated_at, alert: a });
-const critical: DesktopMessage = { title: 'CRITICAL · macro', body: 'VaR 99% -6.1% vs -5.0%', urgency: 'critical', alertId: 12 };
+const critical: DesktopNotification = { title: 'CRITICAL · macro', body: 'VaR 99% -6.1% vs -5.0%', urgency: 'critical', alertId: 12 };
 
 describe('DeskWatcher: tray', () => {
   it('starts grey, turns green once running, red on a HIGH alert, amber once acknowledged; repaints only on change', () => {

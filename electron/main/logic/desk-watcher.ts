@@ -7,23 +7,14 @@
 // the delivery log); the shell is its DesktopNotifier and decides only how one is shown.
 import type { Alert } from '../../../shared/domain';
 import type { DeskEvent } from '../../../shared/events';
-import type { Clock, Logger } from '../../core/ports';
+import type { Clock, DesktopNotification, DesktopNotifier, Logger } from '../../core/ports';
 import { isMuted, muteLabel, type MuteChoice, muteUntil } from './mute';
 import { type EngineHealth, OpenAlerts, trayState, type TrayState } from './tray-state';
-
-/** A desktop notification as the notification service hands it over. */
-export interface DesktopMessage {
-  title: string;
-  body: string;
-  urgency: 'low' | 'normal' | 'critical';
-  /** The alert it is about, when there is one: a click opens it. */
-  alertId?: number;
-}
 
 /** Shows one native notification; calls onClick when the user clicks it. */
 export interface NotificationPort {
   isSupported(): boolean;
-  show(message: DesktopMessage, onClick: () => void): void;
+  show(message: DesktopNotification, onClick: () => void): void;
 }
 
 export interface DeskWatcherOptions {
@@ -96,7 +87,7 @@ export class DeskWatcher {
   }
 
   /** Shows a notification unless muted or unsupported. Never throws: desktop delivery is best effort. */
-  deliver(message: DesktopMessage): DeliveryOutcome {
+  deliver(message: DesktopNotification): DeliveryOutcome {
     const now = this.opts.clock.now();
     const log = this.opts.logger;
     const fields = { alertId: message.alertId ?? null, urgency: message.urgency };
@@ -121,8 +112,8 @@ export class DeskWatcher {
   }
 
   /** The notification service's DesktopNotifier: resolves when shown, rejects (logged there as failed) when not. */
-  readonly desktopNotifier = {
-    show: async (message: DesktopMessage): Promise<void> => {
+  readonly desktopNotifier: DesktopNotifier = {
+    show: async (message: DesktopNotification): Promise<void> => {
       const outcome = this.deliver(message);
       if (!outcome.shown) throw new NotShown(outcome.reason);
     },
