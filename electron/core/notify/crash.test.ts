@@ -4,12 +4,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ContactInput, EscalationRuleInput } from '../../../shared/notify';
-import { EventBus } from '../events';
-import { silentLogger, systemClock } from '../ports';
+import { snapshot } from '../alerts/test-support';
+import { Desk } from '../desk';
+import { systemClock } from '../ports';
 import { Store } from '../store/store';
 import { tempDir } from '../testing';
-import { insertAlert } from './harness';
-import { NotifyService } from './service';
 import { TestSmtpServer } from './test-support';
 
 const CHILD = path.join(__dirname, 'crash-child.ts');
@@ -58,26 +57,29 @@ describe('crash safety', () => {
   });
 
   it('SIGKILL between escalation steps: after each restart overdue steps fire once, every step mailed exactly once', { timeout: 120_000 }, async () => {
-    // The alert engine's side: an alert triggers (hook inside its transaction) on a desk with a fast rule.
-    const store = Store.open(db, systemClock);
-    const t0 = Date.now();
-    const pastStep = (i: number) => sleep(Math.max(0, t0 + i * 12_000 + 500 - Date.now()));
-    const notify = new NotifyService({ store, clock: systemClock, logger: silentLogger, events: new EventBus() }, { env: {} });
-    store.transaction(() => {
-      store.book.upsertPortfolio({ id: 'global_macro', name: 'Global Macro', nav: 5e7, currency: 'USD' });
+    // A first desk (notifier not started) sets up a fast rule and the real alert engine triggers
+    // a CRITICAL breach: its hook writes step 0 to the outbox and the later steps as timers.
+    const setup = Desk.open({ dbFile: db, demo: false, alertTickMs: 0, startNotify: false, notify: { env: {} } });
+    setup.store.transaction(() => {
+      setup.store.book.upsertPortfolio({ id: 'global_macro', name: 'Global Macro', nav: 5e7, currency: 'USD' });
       for (const [name, role] of [
         ['On call', 'on_call_risk'],
         ['Head', 'head_of_risk'],
         ['CRO', 'cro'],
       ]) {
-        store.contacts.create(ContactInput.parse({ name, role, email: `${role}@example.com` }), 'test');
+        setup.store.contacts.create(ContactInput.parse({ name, role, email: `${role}@example.com` }), 'test');
       }
       // Steps at 0, 12 s and 24 s: minutes scaled down, but longer than an engine takes to start.
       const steps = ['on_call_risk', 'head_of_risk', 'cro'].map((role, i) => ({ level: role, delay_minutes: i * 0.2, recipients: [{ role }], channels: ['email' as const] }));
-      store.escalation.createRule(EscalationRuleInput.parse({ name: 'fast', severity: 'CRITICAL', steps }), 'test');
-      const alert = insertAlert(store, { triggered_at: new Date(t0).toISOString(), updated_at: new Date(t0).toISOString() });
-      notify.transitionHook({ transition: 'triggered', alert, previous: null, at: alert.triggered_at, actor: 'system', notify: true });
+      setup.store.escalation.createRule(EscalationRuleInput.parse({ name: 'fast', severity: 'CRITICAL', steps }), 'test');
     });
+    setup.alerts.createThreshold({ portfolio_id: 'global_macro', metric_type: 'var_99', threshold_value: -0.05, comparison_type: 'less_than', severity: 'CRITICAL' }, 'test');
+    const t0 = Date.now();
+    const pastStep = (i: number) => sleep(Math.max(0, t0 + i * 12_000 + 500 - Date.now()));
+    setup.events.emit('metrics', { snapshot: snapshot('global_macro', { var_99: -0.061 }, false, t0) });
+    expect(setup.alerts.openAlerts()).toMatchObject([{ id: 1, severity: 'CRITICAL' }]);
+    await setup.close();
+    const store = Store.open(db, systemClock);
     const sent = (to: string) => store.notifications.list({ limit: 100 }).items.some((r) => r.recipient === to && r.status === 'sent');
 
     engine = await startEngine(db, smtp.port);

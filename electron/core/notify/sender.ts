@@ -13,7 +13,7 @@
 //     stale. A `system` warning names the SMS so a person can check.
 import type { Channel, Severity } from '../../../shared/domain';
 import type { EventBus } from '../events';
-import type { Clock, Logger, Timers } from '../ports';
+import { scheduleOnce, type Clock, type Logger, type Timers } from '../ports';
 import type { OutboxRow } from '../store/repositories/notifications';
 import type { Store } from '../store/store';
 import { DeliveryError, errorText, type NotificationChannel } from './channels/types';
@@ -153,7 +153,7 @@ export class OutboxSender {
   private schedule(ms: number): void {
     if (!this.running) return;
     this.cancelTimer?.();
-    this.cancelTimer = this.d.timers.set(() => {
+    this.cancelTimer = scheduleOnce(this.d.timers, () => {
       this.cancelTimer = null;
       void this.loopPass();
     }, ms);

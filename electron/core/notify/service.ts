@@ -24,7 +24,7 @@ import type { AlertTimelineEntry } from '../../../shared/alerts';
 import type { AlertTransitionEvent, AlertTransitionHook } from '../alerts/transitions';
 import { InputError } from '../book/types';
 import type { EventBus } from '../events';
-import { MemorySecretStore, systemTimers, type Clock, type DesktopNotifier, type Logger, type SecretStore, type Timers } from '../ports';
+import { MemorySecretStore, scheduleOnce, systemTimers, type Clock, type DesktopNotifier, type Logger, type SecretStore, type Timers } from '../ports';
 import type { Store } from '../store/store';
 import { DesktopChannel, nodeDesktopNotifier } from './channels/desktop';
 import { EmailChannel } from './channels/email';
@@ -85,6 +85,8 @@ export class NotifyService {
   private resolved: ResolvedChannels | null = null;
   private channels = new Map<Channel, NotificationChannel>();
   private started = false;
+  /** Callbacks the hook deferred until after its caller's transaction; dropped by stop(). */
+  private readonly deferred = new Set<() => void>();
 
   constructor(
     deps: NotifyDeps,
@@ -129,6 +131,8 @@ export class NotifyService {
 
   /** Stops both loops, waits for deliveries under way, closes SMTP pools. */
   async stop(): Promise<void> {
+    for (const cancel of this.deferred) cancel();
+    this.deferred.clear();
     this.escalation.stop();
     await this.sender.stop();
     await this.closeChannels();
@@ -153,10 +157,12 @@ export class NotifyService {
       return;
     }
     // After the caller's transaction commits (it is synchronous): wake the sender, announce fired steps.
-    this.timers.set(() => {
+    const cancel = scheduleOnce(this.timers, () => {
+      this.deferred.delete(cancel);
       this.sender.wake();
       for (const f of fired) if (this.stepCommitted(f)) this.escalation.announce(f);
     }, 0);
+    this.deferred.add(cancel);
   };
 
   private stepCommitted(f: FiredStep): boolean {
