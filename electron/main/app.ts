@@ -154,8 +154,10 @@ export async function startShell(logger: Logger = createLogger()): Promise<Runni
       { name: 'stop forwarding events', run: stopEvents },
       { name: 'close IPC', run: () => ipc.dispose() },
       { name: 'remove tray', run: () => (clearTimeout(muteTimer), ui.tray?.destroy()) },
-      // Desk.close flushes the notification outbox, then closes the database.
-      { name: 'close the desk', run: () => desk.close() },
+      // Desk.close lets deliveries under way finish (queued ones wait in the outbox for the next
+      // start), stops the monitor, then closes the database. Past the deadline the app exits
+      // anyway: SQLite's WAL keeps the file consistent and the outbox is reconciled at next start.
+      { name: 'close the desk', run: () => desk.close(), timeoutMs: 15_000 },
     ],
     logger,
   );

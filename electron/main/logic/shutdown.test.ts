@@ -33,6 +33,7 @@ describe('createShutdown', () => {
           },
         },
         { name: 'hangs', run: () => new Promise<void>(() => undefined) },
+        { name: 'slow but within its own deadline', run: () => new Promise<void>((r) => setTimeout(r, 40)), timeoutMs: 1000 },
         { name: 'close db', run: () => void (closed = true) },
       ],
       logger,

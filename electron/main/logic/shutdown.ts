@@ -5,6 +5,8 @@ import type { Logger } from '../../core/ports';
 export interface ShutdownStep {
   name: string;
   run(): void | Promise<void>;
+  /** Overrides the default deadline for this step. */
+  timeoutMs?: number;
 }
 
 export interface Shutdown {
@@ -17,12 +19,13 @@ export function createShutdown(steps: readonly ShutdownStep[], logger: Logger, s
   let running: Promise<void> | null = null;
   const runStep = async (step: ShutdownStep) => {
     let timer: NodeJS.Timeout | undefined;
+    const limit = step.timeoutMs ?? stepTimeoutMs;
     const timeout = new Promise<'timeout'>((resolve) => {
-      timer = setTimeout(() => resolve('timeout'), stepTimeoutMs);
+      timer = setTimeout(() => resolve('timeout'), limit);
     });
     try {
       const r = await Promise.race([Promise.resolve().then(() => step.run()), timeout]);
-      if (r === 'timeout') logger.warn({ step: step.name, timeoutMs: stepTimeoutMs }, 'shutdown step timed out; continuing');
+      if (r === 'timeout') logger.warn({ step: step.name, timeoutMs: limit }, 'shutdown step timed out; continuing');
     } catch (err) {
       logger.error({ step: step.name, err }, 'shutdown step failed; continuing');
     } finally {
