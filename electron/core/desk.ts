@@ -3,6 +3,7 @@
 import { AlertEngine, type AlertEngineOptions } from './alerts/engine';
 import { seedDemoBook } from './demo/seed';
 import { EventBus } from './events';
+import { NotifyService, type NotifyOptions } from './notify/service';
 import type { Feed } from './monitor/feed';
 import { createFeed, type FeedSpec } from './monitor/feeds';
 import { Monitor, type MonitorSettings } from './monitor/monitor';
@@ -20,6 +21,10 @@ export interface DeskOptions {
   alerts?: Pick<AlertEngineOptions, 'flap' | 'ackTimeoutMinutes' | 'persistIntervalMs' | 'maxSnapshotAgeMs'>;
   /** How often the alert engine runs its timers; 0 = never (tests call desk.alerts.tick()). Default 1000 ms. */
   alertTickMs?: number;
+  /** Channels, secrets, desktop notifier and timers of the notifier. */
+  notify?: NotifyOptions;
+  /** Start the outbox sender and the escalation timers (default true; tests drive their passes by hand). */
+  startNotify?: boolean;
   /** The market-data feed: a URL, a replay file, or (default) the simulated feed. */
   feed?: FeedSpec;
   /** Live monitoring settings (cycle, stale limit, coalescing, cache, retention). */
@@ -33,6 +38,8 @@ export class Desk {
   readonly events: EventBus;
   /** Thresholds, evaluation and the alert lifecycle; other parts register transition hooks on it. */
   readonly alerts: AlertEngine;
+  /** Notifications and escalation, hooked into the alert engine's transitions. */
+  readonly notify: NotifyService;
   /** The live loop: latest snapshots, history, feed status, shocks, position changes. */
   readonly monitor: Monitor;
 
@@ -47,7 +54,12 @@ export class Desk {
     this.events = new EventBus(logger);
     // The alert engine subscribes to metrics first, so it sees the monitor's first cycle.
     this.alerts = new AlertEngine({ store, events: this.events, clock, logger: logger.child({ module: 'alerts' }), ...opts.alerts });
+    this.notify = new NotifyService({ store, clock, logger, events: this.events }, opts.notify);
+    // Registered before the alert engine runs, so no transition goes unnotified.
+    this.alerts.addTransitionHook(this.notify.transitionHook);
+    this.alerts.addTimelineSource('notify', (alert) => this.notify.alertTimeline(alert.id));
     if ((opts.alertTickMs ?? 1000) > 0) this.alerts.start(opts.alertTickMs ?? 1000);
+    if (opts.startNotify ?? true) this.notify.start();
     this.monitor = new Monitor({ store, events: this.events, clock, logger, feed, timers: opts.timers ?? systemTimers }, opts.monitor);
   }
 
@@ -68,15 +80,21 @@ export class Desk {
       return desk;
     } catch (err) {
       desk?.alerts.close();
+      if (desk) void desk.notify.stop();
       store.close();
       throw err;
     }
   }
 
+  /**
+   * Stops the monitor (no more metrics), the alert engine, then the notifier (deliveries under
+   * way finish; queued rows wait in the outbox for the next start), then closes the store.
+   */
   async close(): Promise<void> {
     // The monitor first: no metrics reach the alert engine once it is closed.
     await this.monitor.stop();
     this.alerts.close();
+    await this.notify.stop();
     this.store.close();
   }
 }

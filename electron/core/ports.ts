@@ -65,6 +65,12 @@ export const systemTimers: Timers = {
   clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
 };
 
+/** Schedules fn once after ms on the given timers; returns a function that cancels it. */
+export function scheduleOnce(timers: Timers, fn: () => void, ms: number): () => void {
+  const handle = timers.setTimeout(fn, ms);
+  return () => timers.clearTimeout(handle);
+}
+
 /** Timers driven by a ManualClock: `advance(ms)` moves the clock and runs every timer that falls due, in due order. */
 export class ManualTimers implements Timers {
   private seq = 0;
@@ -105,4 +111,43 @@ export class ManualTimers implements Timers {
   runDue(): void {
     this.advance(0);
   }
+}
+
+/**
+ * Secrets saved from the dashboard (SMTP password, Twilio token). Never logged, never returned
+ * by the API, never stored in plain text in the database. Electron's shell implements it with
+ * safeStorage; headless, MemorySecretStore keeps them for the process lifetime (environment
+ * variables are the durable way to configure secrets there).
+ */
+export interface SecretStore {
+  get(name: string): string | undefined;
+  /** null clears. */
+  set(name: string, value: string | null): void;
+  has(name: string): boolean;
+}
+
+export class MemorySecretStore implements SecretStore {
+  private readonly values = new Map<string, string>();
+  get(name: string): string | undefined {
+    return this.values.get(name);
+  }
+  set(name: string, value: string | null): void {
+    if (value === null || value === '') this.values.delete(name);
+    else this.values.set(name, value);
+  }
+  has(name: string): boolean {
+    return this.values.has(name);
+  }
+}
+
+/** A desktop notification. Best effort: the OS may drop it (do-not-disturb, no notification daemon). */
+export interface DesktopNotification {
+  title: string;
+  body: string;
+  urgency: 'low' | 'normal' | 'critical';
+}
+
+/** Shows desktop notifications: node-notifier headless, Electron's Notification in the shell. */
+export interface DesktopNotifier {
+  show(n: DesktopNotification): Promise<void>;
 }

@@ -90,7 +90,7 @@ describe('risk-desk CLI', () => {
       expect(rows[0].nav).toBe(209);
       expect(rows[0].observations).toBe(2);
       // Window: P&L 176, 108.9 over NAV 209; Sharpe of r - 0.001 annualised with sqrt(12).
-      const r1 = 176 / 209, r2 = 108.9 / 209; // prettier-ignore
+      const r1 = 176 / 209, r2 = 108.9 / 209;
       const sd = Math.abs(r1 - r2) / Math.sqrt(2);
       expect(rows[0].sharpe_ratio).toBeCloseTo((((r1 + r2) / 2 - 0.001) / sd) * Math.sqrt(12), 12);
     });

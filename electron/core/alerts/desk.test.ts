@@ -17,13 +17,13 @@ describe('desk.alerts', () => {
     const file = path.join(tmp.dir, 'desk.db');
     // Not live: this test drives the metrics itself (the monitor would publish the demo book's real figures).
     const desk = Desk.open({ dbFile: file, clock, alertTickMs: 0, live: false });
-    // The demo book's default limits are live: VaR 95% beyond 3% is HIGH for every portfolio.
+    // The demo book's default limits are live: VaR 95% beyond 3.5% is HIGH for every portfolio.
     const book = desk.store.book.listPortfolios()[0].id;
     const hooked: AlertTransitionEvent[] = [];
     const published: Alert[] = [];
     desk.alerts.addTransitionHook((e) => hooked.push(e));
     desk.events.on('new_alert', ({ alert }) => published.push(alert));
-    desk.events.emit('metrics', { snapshot: snapshot(book, { var_95: -0.031 }) });
+    desk.events.emit('metrics', { snapshot: snapshot(book, { var_95: -0.036 }) });
     expect(published).toMatchObject([{ portfolio_id: book, metric_type: 'var_95', severity: 'HIGH', status: 'TRIGGERED' }]);
     expect(hooked).toMatchObject([{ transition: 'triggered', notify: true, actor: 'system' }]);
     clock.advance(1000);

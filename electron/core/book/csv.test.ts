@@ -46,7 +46,7 @@ describe('readPrices', () => {
         const expected = keptDates.flatMap((date) => keptSyms.map((sym) => {
           const c = cellAt(dates.indexOf(date), syms.indexOf(sym));
           return c === null ? NaN : Number(c);
-        })); // prettier-ignore
+        }));
         for (const t of [fromWide, fromLong]) {
           expect(t.dates).toEqual(keptDates);
           expect(t.symbols).toEqual(keptSyms);

@@ -19,8 +19,11 @@ export function isIsoDate(s: string): boolean {
 interface CsvSheet {
   file: string;
   header: string[];
-  /** Calls `fn` for each data row (header excluded, blank lines skipped); row i is on line i + 2 of the file. */
-  forEachRow(fn: (row: string[], rowIndex: number) => void): void;
+  /**
+   * Calls `fn` for each data row (header excluded, blank lines skipped); row i is on line i + 2 of
+   * the file. Given `columns`, only those cells need be filled in (the row array may be reused).
+   */
+  forEachRow(fn: (row: string[], rowIndex: number) => void, columns?: number[]): void;
   /** For a plain file (no quotes: a record is a line, a field what lies between commas), its bytes and where the data rows start. */
   plain?: { bytes: Buffer; bodyStart: number };
 }
@@ -67,14 +70,35 @@ export function readCsv(file: string): CsvSheet {
       file,
       header,
       plain: { bytes, bodyStart },
-      forEachRow(fn) {
+      forEachRow(fn, columns) {
+        // One decode for the whole body, then lines are slices of it: far fewer calls into C++ than a decode per line.
+        const text = bytes.toString('utf8', bodyStart);
+        const last = columns ? Math.max(...columns) : -1;
+        const wanted = new Uint8Array(last + 1);
+        for (const c of columns ?? []) wanted[c] = 1;
+        const row: string[] = [];
         let i = 0;
-        for (let pos = bodyStart; pos < bytes.length; i++) {
-          let end = bytes.indexOf(LF, pos);
-          if (end < 0) end = bytes.length;
-          const line = bytes.toString('utf8', pos, lineEnd(bytes, pos, end));
-          if (line.trim() !== '') fn(line.split(','), i);
+        for (let pos = 0; pos < text.length; i++) {
+          let end = text.indexOf('\n', pos);
+          if (end < 0) end = text.length;
+          const line = text.slice(pos, end > pos && text.charCodeAt(end - 1) === CR ? end - 1 : end);
           pos = end + 1;
+          if (line.trim() === '') continue;
+          if (!columns) {
+            fn(line.split(','), i);
+            continue;
+          }
+          // Only the cells asked for: no array and strings for every field of every line.
+          let c = 0;
+          for (let from = 0; c <= last; c++) {
+            const comma = line.indexOf(',', from);
+            const to = comma < 0 ? line.length : comma;
+            if (wanted[c]) row[c] = line.slice(from, to);
+            if (comma < 0) break;
+            from = comma + 1;
+          }
+          while (++c <= last) row[c] = undefined as unknown as string; // a short row: those cells are missing
+          fn(row, i);
         }
       },
     };
@@ -100,25 +124,60 @@ export function readCsv(file: string): CsvSheet {
 const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
 
 /**
- * A plain decimal (digits with at most one point, no sign or exponent, at most 15 digits) read
- * straight from bytes; NaN for anything else, which the caller hands to Number(). Exact: the
- * digits form an integer below 2^53 and 10^k (k <= 22) is exact, so the one division is correctly
- * rounded, the same double Number() gives (Clinger's fast path).
+ * Splits the line [pos, le) of a plain file into cells (their byte ranges in from/to) and reads
+ * each plain decimal into `value` on the way: digits, at most one point, at most 15 digits. Those
+ * digits form an integer below 2^53 and 10^k (k <= 22) is exact, so the one division is
+ * correctly rounded: the very double Number() gives (Clinger's fast path). Any other cell is NaN
+ * in `value`, for the caller to read with Number(). Returns the number of cells, or -1 for a
+ * blank line. (Small on purpose: the engine compiles a small hot loop quickly.)
  */
-function plainDecimal(bytes: Buffer, from: number, to: number): number {
+function scanLine(bytes: Buffer, pos: number, le: number, ncol: number, from: Int32Array, to: Int32Array, value: Float64Array): number {
+  let cells = 0;
+  let blank = true;
   let m = 0;
   let digits = 0;
   let point = -1;
-  for (let i = from; i < to; i++) {
-    const c = bytes[i];
-    if (c >= 48 && c <= 57) {
+  let plain = true;
+  for (let i = pos, s = pos; i <= le; i++) {
+    const c = i === le ? COMMA : bytes[i];
+    if (c === COMMA) {
+      from[cells] = s;
+      to[cells] = i;
+      value[cells++] = plain && digits > 0 && digits <= 15 ? (point < 0 ? m : m / POW10[i - point - 1]) : NaN;
+      if (cells === ncol) break;
+      if (i < le) blank = false; // as line.trim() !== '': a comma makes a line non-blank
+      s = i + 1;
+      m = 0;
+      digits = 0;
+      point = -1;
+      plain = true;
+    } else if (c >= 48 && c <= 57) {
       m = m * 10 + (c - 48);
       digits++;
-    } else if (c === 46 && point < 0) point = i;
-    else return NaN;
+      blank = false;
+    } else {
+      if (c === 46 && point < 0) point = i;
+      else plain = false;
+      if (c > 32) blank = false;
+    }
   }
-  if (digits === 0 || digits > 15) return NaN;
-  return point < 0 ? m : m / POW10[to - point - 1];
+  return blank ? -1 : cells;
+}
+
+/**
+ * Stores the row's positive plain values, from symbol column k on, into empty grid cells. Returns
+ * the first k it cannot store (not a plain positive number, or a cell already set), or -1 when done.
+ */
+function storeRow(grid: Float64Array, base: number, cols: Int32Array, colSymbol: Int32Array, value: Float64Array, cells: number, k: number): number {
+  for (; k < cols.length; k++) {
+    const c = cols[k];
+    if (c >= cells) continue;
+    const v = value[c];
+    const at = base + colSymbol[k];
+    if (!(v > 0) || grid[at] === grid[at]) return k; // grid[at] === grid[at]: not NaN, already set
+    grid[at] = v;
+  }
+  return -1;
 }
 
 function columnIndex(sheet: CsvSheet, name: string, required = true): number {
@@ -194,7 +253,7 @@ export function readPrices(file: string): PriceTable {
       rowSymbol.push(s);
       rowClose.push(close);
       rowAt.push(i);
-    });
+    }, [dateCol, symCol, closeCol]);
     const grid = new Float64Array(dates.length * names.length).fill(NaN);
     for (let k = 0; k < rowDate.length; k++) {
       const at = rowDate[k] * names.length + rowSymbol[k];
@@ -244,31 +303,19 @@ export function readPrices(file: string): PriceTable {
     const ncol = sheet.header.length;
     const from = new Int32Array(ncol);
     const to = new Int32Array(ncol);
+    const value = new Float64Array(ncol);
     let r = 0;
     for (let pos = bodyStart; pos < bytes.length; r++) {
       let end = bytes.indexOf(LF, pos);
       if (end < 0) end = bytes.length;
-      const le = lineEnd(bytes, pos, end);
-      let cells = 0;
-      let blank = true;
-      for (let i = pos, s = pos; i <= le && cells < ncol; i++) {
-        const c = i === le ? COMMA : bytes[i];
-        if (c === COMMA) {
-          from[cells] = s;
-          to[cells++] = i;
-          s = i + 1;
-        }
-        if (c > 32 && i < le) blank = false; // as line.trim() !== '': a comma makes a line non-blank
-      }
-      if (!blank) {
+      const cells = scanLine(bytes, pos, lineEnd(bytes, pos, end), ncol, from, to, value);
+      if (cells >= 0) {
         const d = dateOf(dateCol < cells ? bytes.toString('utf8', from[dateCol], to[dateCol]) : '', r);
         const base = rowOf(d);
-        for (let k = 0; k < cols.length; k++) {
-          const c = cols[k];
-          if (c >= cells) continue;
-          const v = plainDecimal(bytes, from[c], to[c]);
-          if (v > 0) put(base, d, k, v, r);
-          else putText(base, d, k, bytes.toString('utf8', from[c], to[c]), r);
+        // The plain cells land in one tight loop; each other one (blank, another notation, a bad
+        // value, a duplicate) is handed back to take the careful path.
+        for (let k = storeRow(grid, base, cols, colSymbol, value, cells, 0); k >= 0; k = storeRow(grid, base, cols, colSymbol, value, cells, k + 1)) {
+          putText(base, d, k, bytes.toString('utf8', from[cols[k]], to[cols[k]]), r);
         }
       }
       pos = end + 1;
@@ -329,17 +376,26 @@ export function readPositions(file: string): PositionRow[] {
   const pc = columnIndex(sheet, 'portfolio_id');
   const sc = columnIndex(sheet, 'symbol');
   const qc = columnIndex(sheet, 'quantity');
-  const seen = new Set<string>();
+  // Symbols seen per portfolio: a portfolio's rows usually come together, so one small set is at
+  // hand; one set of 100k "portfolio/symbol" keys would cost more than the rest of the parse.
+  const seen = new Map<string, Set<string>>();
+  let current = '';
+  let symbols = new Set<string>();
   const out: PositionRow[] = [];
   sheet.forEachRow((row, i) => {
     const portfolio_id = cell(sheet, row, i, pc, 'portfolio_id');
     const symbol = cell(sheet, row, i, sc, 'symbol');
     const quantity = numberCell(sheet, row, i, qc, 'quantity');
-    const key = `${portfolio_id}\u0000${symbol}`;
-    if (seen.has(key)) throw new InputError(sheet.file, i + 2, 'symbol', `duplicate position ${portfolio_id}/${symbol}`);
-    seen.add(key);
+    if (portfolio_id !== current) {
+      const known = seen.get(portfolio_id);
+      if (known) symbols = known;
+      else seen.set(portfolio_id, (symbols = new Set()));
+      current = portfolio_id;
+    }
+    if (symbols.has(symbol)) throw new InputError(sheet.file, i + 2, 'symbol', `duplicate position ${portfolio_id}/${symbol}`);
+    symbols.add(symbol);
     out.push({ portfolio_id, symbol, quantity, line: i + 2 });
-  });
+  }, [pc, sc, qc]);
   return out;
 }
 
@@ -362,6 +418,6 @@ export function readPortfolios(file: string): Portfolio[] {
     const currency = cc >= 0 && (row[cc] ?? '').trim() !== '' ? row[cc].trim().toUpperCase() : 'USD';
     if (!/^[A-Z]{3}$/.test(currency)) throw new InputError(sheet.file, i + 2, 'currency', `"${row[cc]}" is not a 3-letter currency code`);
     out.push({ id, name, nav, currency });
-  });
+  }, [ic, nc, navc, cc].filter((c) => c >= 0));
   return out;
 }

@@ -39,15 +39,19 @@ export interface MetricsView {
   observations: number;
 }
 
-/** One position, listed both under its portfolio and under its symbol (so a tick finds its holders without a lookup). */
-interface Holding {
+/** Position j of portfolio p, listed under its symbol: a tick finds its holders and their quantities without a lookup. */
+interface Holder {
   readonly p: PortfolioState;
-  readonly s: number;
-  q: number;
+  j: number;
 }
 
 class PortfolioState {
-  readonly holdings: Holding[] = [];
+  /** Positions as parallel arrays (symbol index, quantity), contiguous so that reading them all stays in cache. */
+  sym = new Int32Array(4);
+  qty = new Float64Array(4);
+  count = 0;
+  /** holderOf[j]: position j's entry in its symbol's holder list (its j is fixed up when positions move). */
+  readonly holderOf: Holder[] = [];
   cached: MetricsView | null = null;
   updates = 0;
 
@@ -86,7 +90,7 @@ export class RiskBook {
   private a1 = 0;
   private b1 = 0;
   private readonly books = new Map<string, PortfolioState>();
-  private readonly holders: Holding[][];
+  private readonly holders: Holder[][];
   private readonly holderIds: (readonly string[] | null)[];
   private readonly series: Float64Array;
   private readonly returns: Float64Array;
@@ -116,28 +120,7 @@ export class RiskBook {
     this.lastRow = new Float64Array(n).fill(NaN);
     this.prevRow = new Float64Array(n).fill(NaN);
     const ret = (this.ret = new Float64Array(n * cap));
-    const closes = table.closes;
-    const last = this.lastRow;
-    const prev = this.prevRow;
-    // One pass over the table, 8 symbols (one cache line of a row) at a time, so that writing the
-    // symbol-major returns stays sequential; it checks every close and carries the last one forward.
-    for (let i0 = 0; i0 < n; i0 += 8) {
-      const i1 = Math.min(i0 + 8, n);
-      for (let d = 0; d < rows; d++) {
-        const row = d * n;
-        for (let i = i0; i < i1; i++) {
-          const v = closes[row + i];
-          let cur = last[i];
-          if (v === v) {
-            if (!isPrice(v)) throw new InputError('prices', null, syms[i], `close ${v} on ${dates[d]} is not a price (a finite number above 0)`);
-            cur = v;
-          }
-          if (d >= first) ret[i * cap + d - first] = simpleReturn(cur, last[i]);
-          if (d === rows - 2) prev[i] = cur;
-          last[i] = cur;
-        }
-      }
-    }
+    loadReturns(table, first, cap, ret, this.lastRow, this.prevRow);
     this.updateWindow();
     this.holders = Array.from({ length: n }, () => []);
     this.holderIds = new Array<null>(n).fill(null);
@@ -151,27 +134,13 @@ export class RiskBook {
     const { table } = input;
     checkTableShape(table);
     const book = new RiskBook(table, [...table.symbols], input.multipliers, o);
-    for (const p of input.portfolios) {
+    // One buffer for every portfolio's P&L series: one allocation, and neighbours in memory.
+    const series = new Float64Array(input.portfolios.length * book.cap);
+    input.portfolios.forEach((p, k) => {
       if (book.books.has(p.id)) throw new InputError('portfolios', null, 'portfolio_id', `duplicate portfolio "${p.id}"`);
-      book.upsertPortfolio(p);
-    }
-    const source = input.positionsSource ?? 'positions';
-    // Which portfolio last took a position in each symbol: finds a duplicate without a per-portfolio set.
-    const takenBy: (PortfolioState | undefined)[] = new Array(book.n);
-    let p: PortfolioState | undefined;
-    for (const pos of input.positions) {
-      const line = pos.line ?? null;
-      if (p?.info.id !== pos.portfolio_id) {
-        p = book.books.get(pos.portfolio_id);
-        if (!p) throw new InputError(source, line, 'portfolio_id', `unknown portfolio "${pos.portfolio_id}"`);
-        for (const h of p.holdings) takenBy[h.s] = p; // one portfolio's positions need not be contiguous
-      }
-      const s = book.priced(pos.symbol, source, line);
-      if (!Number.isFinite(pos.quantity)) throw new InputError(source, line, 'quantity', `${pos.quantity} is not a finite number`);
-      if (takenBy[s] === p) throw new InputError(source, line, 'symbol', `duplicate position ${pos.portfolio_id}/${pos.symbol}`);
-      takenBy[s] = p;
-      if (pos.quantity !== 0) book.hold(p, s, pos.quantity);
-    }
+      book.addPortfolio(p, series.subarray(k * book.cap, (k + 1) * book.cap));
+    });
+    book.addPositions(input.positions, input.positionsSource ?? 'positions');
     book.refresh();
     return book;
   }
@@ -230,8 +199,9 @@ export class RiskBook {
     const rNew = hasReturn ? simpleReturn(price, this.prevRow[s]) : 0;
     const m = this.mult[s];
     for (const h of this.holders[s]) {
-      const mvOld = h.q * m * old;
-      const mvNew = h.q * m * price;
+      const q = h.p.qty[h.j];
+      const mvOld = q * m * old;
+      const mvNew = q * m * price;
       // Every day's P&L moves with the new market value; today's also with the new return.
       this.addReturns(h.p.pnl, s, mvNew - mvOld);
       if (hasReturn) h.p.pnl[lastSlot] += mvNew * (rNew - rOld);
@@ -247,27 +217,26 @@ export class RiskBook {
     if (!p) throw new InputError('position', null, 'portfolio_id', `unknown portfolio "${pos.portfolio_id}"`);
     const s = this.priced(pos.symbol, 'position', null);
     if (!Number.isFinite(pos.quantity)) throw new InputError('position', null, 'quantity', `${pos.quantity} is not a finite number`);
-    const h = p.holdings.find((x) => x.s === s);
-    const oldQ = h ? h.q : 0;
+    const j = p.sym.subarray(0, p.count).indexOf(s);
+    const oldQ = j < 0 ? 0 : p.qty[j];
     if (oldQ === pos.quantity) return [];
     this.addReturns(p.pnl, s, (pos.quantity - oldQ) * this.mult[s] * this.lastRow[s]);
-    if (!h) this.hold(p, s, pos.quantity);
-    else if (pos.quantity === 0) this.release(h);
-    else h.q = pos.quantity;
+    if (j < 0) this.hold(p, s, pos.quantity);
+    else if (pos.quantity === 0) this.release(p, j);
+    else p.qty[j] = pos.quantity;
     this.touched(p);
     return [p.info.id];
   }
 
   /** Adds a portfolio (no positions yet) or updates its name, NAV and currency. */
   upsertPortfolio(info: Portfolio): void {
-    if (!info.id) throw new InputError('portfolio', null, 'id', 'is empty');
-    if (info.nav !== null && !Number.isFinite(info.nav)) throw new InputError('portfolio', null, 'nav', `${info.nav} is not a finite number`);
+    checkPortfolio(info);
     const p = this.books.get(info.id);
     if (p) {
       p.info = { ...info };
       p.cached = null;
     } else {
-      this.books.set(info.id, new PortfolioState({ ...info }, new Float64Array(this.cap)));
+      this.addPortfolio(info, new Float64Array(this.cap));
     }
   }
 
@@ -275,7 +244,7 @@ export class RiskBook {
   removePortfolio(id: string): void {
     const p = this.books.get(id);
     if (!p) return;
-    for (const h of [...p.holdings]) this.release(h);
+    while (p.count > 0) this.release(p, p.count - 1);
     this.books.delete(id);
   }
 
@@ -300,7 +269,7 @@ export class RiskBook {
     this.rebuild(p);
     const view = this.metrics(portfolioId);
     const T = view.observations;
-    const order = [...p.holdings].sort((a, b) => (this.syms[a.s] < this.syms[b.s] ? -1 : 1));
+    const order = Array.from({ length: p.count }, (_, j) => ({ s: p.sym[j], q: p.qty[j] })).sort((a, b) => (this.syms[a.s] < this.syms[b.s] ? -1 : 1));
     const mv = order.map(({ s, q }) => q * this.mult[s] * this.lastRow[s]);
     const nav = navOf(Float64Array.from(mv), p.info.nav);
     const navBad = navProblem(mv.length, p.info.nav, nav);
@@ -366,6 +335,11 @@ export class RiskBook {
 
   // ---- internals ----
 
+  private addPortfolio(info: Portfolio, pnl: Float64Array): void {
+    checkPortfolio(info);
+    this.books.set(info.id, new PortfolioState({ ...info }, pnl));
+  }
+
   private observations(): number {
     return Math.min(this.w, this.stored);
   }
@@ -376,6 +350,26 @@ export class RiskBook {
     return p;
   }
 
+  /** Adds the initial positions (P&L series are built afterwards, once), checking each. */
+  private addPositions(positions: RiskBookInput['positions'], source: string): void {
+    // Which portfolio last took a position in each symbol: finds a duplicate without a per-portfolio set.
+    const takenBy: (PortfolioState | undefined)[] = new Array(this.n);
+    let p: PortfolioState | undefined;
+    for (const pos of positions) {
+      const line = pos.line ?? null;
+      if (p?.info.id !== pos.portfolio_id) {
+        p = this.books.get(pos.portfolio_id);
+        if (!p) throw new InputError(source, line, 'portfolio_id', `unknown portfolio "${pos.portfolio_id}"`);
+        for (let j = 0; j < p.count; j++) takenBy[p.sym[j]] = p; // one portfolio's positions need not be contiguous
+      }
+      const s = this.priced(pos.symbol, source, line);
+      if (!Number.isFinite(pos.quantity)) throw new InputError(source, line, 'quantity', `${pos.quantity} is not a finite number`);
+      if (takenBy[s] === p) throw new InputError(source, line, 'symbol', `duplicate position ${pos.portfolio_id}/${pos.symbol}`);
+      takenBy[s] = p;
+      if (pos.quantity !== 0) this.hold(p, s, pos.quantity);
+    }
+  }
+
   /** The index of a symbol that has a price, or an InputError naming it. */
   private priced(symbol: string, source: string, line: number | null): number {
     const s = this.symIndex.get(symbol);
@@ -384,16 +378,36 @@ export class RiskBook {
   }
 
   private hold(p: PortfolioState, s: number, q: number): void {
-    const h: Holding = { p, s, q };
-    p.holdings.push(h);
+    if (p.count === p.sym.length) {
+      const sym = new Int32Array(2 * p.count);
+      const qty = new Float64Array(2 * p.count);
+      sym.set(p.sym);
+      qty.set(p.qty);
+      p.sym = sym;
+      p.qty = qty;
+    }
+    const j = p.count++;
+    p.sym[j] = s;
+    p.qty[j] = q;
+    const h: Holder = { p, j };
+    p.holderOf[j] = h;
     this.holders[s].push(h);
     this.holderIds[s] = null;
   }
 
-  private release(h: Holding): void {
-    removeItem(h.p.holdings, h);
-    removeItem(this.holders[h.s], h);
-    this.holderIds[h.s] = null;
+  /** Removes position j; the last position takes its place. */
+  private release(p: PortfolioState, j: number): void {
+    const s = p.sym[j];
+    removeItem(this.holders[s], p.holderOf[j]);
+    this.holderIds[s] = null;
+    const last = --p.count;
+    if (j !== last) {
+      p.sym[j] = p.sym[last];
+      p.qty[j] = p.qty[last];
+      p.holderOf[j] = p.holderOf[last];
+      p.holderOf[j].j = j;
+    }
+    p.holderOf.length = last;
   }
 
   private touched(p: PortfolioState): void {
@@ -411,32 +425,30 @@ export class RiskBook {
 
   /** Recomputes a portfolio's P&L over the lookback from its positions: O(T x positions). */
   private rebuild(p: PortfolioState): void {
-    const { pnl, holdings: hs } = p;
+    const { pnl, sym, qty, count } = p;
     const { ret, mult, lastRow: px, cap, a0, a1, b1 } = this;
     pnl.fill(0);
     // Four positions per pass over the series: a quarter of the loads and stores of pnl, twice as fast as one at a time.
     let j = 0;
-    for (; j + 3 < hs.length; j += 4) {
-      const h0 = hs[j], h1 = hs[j + 1], h2 = hs[j + 2], h3 = hs[j + 3]; // prettier-ignore
-      const m0 = h0.q * mult[h0.s] * px[h0.s], m1 = h1.q * mult[h1.s] * px[h1.s]; // prettier-ignore
-      const m2 = h2.q * mult[h2.s] * px[h2.s], m3 = h3.q * mult[h3.s] * px[h3.s]; // prettier-ignore
-      const r0 = h0.s * cap, r1 = h1.s * cap, r2 = h2.s * cap, r3 = h3.s * cap; // prettier-ignore
+    for (; j + 3 < count; j += 4) {
+      const s0 = sym[j], s1 = sym[j + 1], s2 = sym[j + 2], s3 = sym[j + 3];
+      const m0 = qty[j] * mult[s0] * px[s0], m1 = qty[j + 1] * mult[s1] * px[s1];
+      const m2 = qty[j + 2] * mult[s2] * px[s2], m3 = qty[j + 3] * mult[s3] * px[s3];
+      const r0 = s0 * cap, r1 = s1 * cap, r2 = s2 * cap, r3 = s3 * cap;
       for (let k = a0; k < a1; k++) pnl[k] += m0 * ret[r0 + k] + m1 * ret[r1 + k] + m2 * ret[r2 + k] + m3 * ret[r3 + k];
       for (let k = 0; k < b1; k++) pnl[k] += m0 * ret[r0 + k] + m1 * ret[r1 + k] + m2 * ret[r2 + k] + m3 * ret[r3 + k];
     }
-    for (; j < hs.length; j++) this.addReturns(pnl, hs[j].s, hs[j].q * mult[hs[j].s] * px[hs[j].s]);
+    for (; j < count; j++) this.addReturns(pnl, sym[j], qty[j] * mult[sym[j]] * px[sym[j]]);
     p.updates = 0;
     p.cached = null;
   }
 
   /** Each position's market value, in scratch space (allocating a typed array per call would cost more than the figures). */
   private marketValues(p: PortfolioState): Float64Array {
-    if (this.mvScratch.length < p.holdings.length) this.mvScratch = new Float64Array(2 * p.holdings.length);
-    const mv = this.mvScratch.subarray(0, p.holdings.length);
-    for (let j = 0; j < mv.length; j++) {
-      const { s, q } = p.holdings[j];
-      mv[j] = q * this.mult[s] * this.lastRow[s];
-    }
+    if (this.mvScratch.length < p.count) this.mvScratch = new Float64Array(2 * p.count);
+    const mv = this.mvScratch.subarray(0, p.count);
+    const { sym, qty } = p;
+    for (let j = 0; j < mv.length; j++) mv[j] = qty[j] * this.mult[sym[j]] * this.lastRow[sym[j]];
     return mv;
   }
 
@@ -476,7 +488,7 @@ export class RiskBook {
   }
 
   /** The portfolio's return series (current holdings) over every return the ring holds, in date order: the backtest's input. */
-  private history(order: Holding[], mv: number[], nav: number): Float64Array {
+  private history(order: { s: number }[], mv: number[], nav: number): Float64Array {
     const out = new Float64Array(this.stored);
     order.forEach(({ s }, j) => {
       const base = s * this.cap;
@@ -485,6 +497,40 @@ export class RiskBook {
     for (let k = 0; k < out.length; k++) out[k] /= nav;
     return out;
   }
+}
+
+/**
+ * One pass over the table (row-major closes): checks every close, carries the last one forward,
+ * and writes the returns of dates `first`.. into the symbol-major ring `ret` (slot 0 = date `first`);
+ * leaves the carried-forward closes of the last two dates in `last` and `prev`. It goes 8 symbols
+ * (one cache line of a row) at a time, so the ring is written sequentially.
+ */
+function loadReturns(table: PriceTable, first: number, cap: number, ret: Float64Array, last: Float64Array, prev: Float64Array): void {
+  const { closes, symbols, dates } = table;
+  const n = symbols.length;
+  const rows = dates.length;
+  for (let i0 = 0; i0 < n; i0 += 8) {
+    const i1 = Math.min(i0 + 8, n);
+    for (let d = 0; d < rows; d++) {
+      const row = d * n;
+      for (let i = i0; i < i1; i++) {
+        const v = closes[row + i];
+        let cur = last[i];
+        if (v === v) {
+          if (!isPrice(v)) throw new InputError('prices', null, symbols[i], `close ${v} on ${dates[d]} is not a price (a finite number above 0)`);
+          cur = v;
+        }
+        if (d >= first) ret[i * cap + d - first] = simpleReturn(cur, last[i]);
+        if (d === rows - 2) prev[i] = cur;
+        last[i] = cur;
+      }
+    }
+  }
+}
+
+function checkPortfolio(info: Portfolio): void {
+  if (!info.id) throw new InputError('portfolio', null, 'id', 'is empty');
+  if (info.nav !== null && !Number.isFinite(info.nav)) throw new InputError('portfolio', null, 'nav', `${info.nav} is not a finite number`);
 }
 
 /** Removes one item, order not kept (swap with the last). */

@@ -11,7 +11,6 @@ import {
   cagr,
   cornishFisherZ,
   cvarFromSorted,
-  downsideDeviation,
   ewmaVolatility,
   maxDrawdown,
   mean,
@@ -79,12 +78,18 @@ export function navProblem(positions: number, given: number | null, nav: number)
 }
 
 const NO_POSITIONS = 'portfolio holds no positions';
-const AMOUNT_OF = ['var_95', 'var_99', 'cvar_95', 'cvar_99', 'parametric_var_95', 'parametric_var_99'] as const;
 const NO_GROSS = 'no exposure: gross exposure is 0';
 const FLAT = 'zero deviation: every return in the window is the same';
 const NO_DOWNSIDE = 'no return below the minimum acceptable return (zero downside deviation)';
 const NO_DRAWDOWN = 'max_drawdown is 0: no drawdown in the window';
 const NEGATIVE_WEALTH = 'wealth fell below zero over the window, so CAGR is undefined';
+
+/** The value, or null with its reason recorded; a value that is not finite is null too (never NaN or Infinity). */
+function figure(reasons: NullReasons, path: MetricPath, value: number | null, reason: string): number | null {
+  if (value !== null && Number.isFinite(value)) return value;
+  reasons[path] = reason || `not a finite number (${value}): the inputs overflow this figure`;
+  return null;
+}
 
 /** Scratch for the tail selection, reused across calls (this runs on every tick). */
 let tailScratch = new Float64Array(64);
@@ -95,25 +100,18 @@ let tailScratch = new Float64Array(64);
  */
 export function computeMetrics(p: PortfolioFigures, opts: RiskOptions, returns: Float64Array = new Float64Array(p.pnl.length)): MetricsResult {
   const reasons: NullReasons = {};
-  /** The value, or null with its reason recorded; a value that is not finite is null too (never NaN or Infinity). */
-  const v = (path: MetricPath, value: number | null, reason: string): number | null => {
-    if (value !== null && Number.isFinite(value)) return value;
-    reasons[path] = reason || `not a finite number (${value}): the inputs overflow this figure`;
-    return null;
-  };
   const n = p.marketValues.length;
   const exp = exposure(p.marketValues);
   const nav = navOf(p.marketValues, p.nav);
   const navBad = navProblem(n, p.nav, nav);
   const T = p.pnl.length;
   const noReturns = n === 0 ? NO_POSITIONS : (navBad ?? (T === 0 ? 'no returns: the price history has a single date' : null));
-  const few = `needs at least 2 returns (have ${T})`;
 
   // Return figures: NaN until computed; a skipped figure gets its reason (v() turns both into null + reason).
-  let var95 = NaN, var99 = NaN, cvar95 = NaN, cvar99 = NaN, pvar95 = NaN, pvar99 = NaN, cf95 = NaN, cf99 = NaN; // prettier-ignore
-  let vol = NaN, ewma = NaN, mdd = NaN, sharpeRatio = NaN, sortinoRatio = NaN, calmarRatio = NaN; // prettier-ignore
+  let var95 = NaN, var99 = NaN, cvar95 = NaN, cvar99 = NaN, pvar95 = NaN, pvar99 = NaN, cf95 = NaN, cf99 = NaN;
+  let vol = NaN, ewma = NaN, mdd = NaN, sharpeRatio = NaN, sortinoRatio = NaN, calmarRatio = NaN;
   const tailWhy = noReturns ?? '';
-  let devWhy = tailWhy, cfWhy = tailWhy, sharpeWhy = tailWhy, sortinoWhy = tailWhy, calmarWhy = tailWhy; // prettier-ignore
+  let devWhy = tailWhy, cfWhy = tailWhy, sharpeWhy = tailWhy, sortinoWhy = tailWhy, calmarWhy = tailWhy;
   if (!noReturns) {
     const r = returns.length === T ? returns : returns.subarray(0, T);
     for (let t = 0; t < T; t++) r[t] = p.pnl[t] / nav;
@@ -133,7 +131,7 @@ export function computeMetrics(p: PortfolioFigures, opts: RiskOptions, returns: 
       if (Number.isNaN(growth)) calmarWhy = NEGATIVE_WEALTH;
       else calmarRatio = growth / Math.abs(mdd);
     }
-    if (T < 2) devWhy = cfWhy = sharpeWhy = sortinoWhy = few;
+    if (T < 2) devWhy = cfWhy = sharpeWhy = sortinoWhy = `needs at least 2 returns (have ${T})`;
     else {
       const sd = stdev(r);
       const mu = mean(r);
@@ -148,46 +146,49 @@ export function computeMetrics(p: PortfolioFigures, opts: RiskOptions, returns: 
         cf95 = mu + cornishFisherZ(Z_95, skewness, excessKurtosis) * sd;
         cf99 = mu + cornishFisherZ(Z_99, skewness, excessKurtosis) * sd;
       }
-      if (downsideDeviation(r, mar) === 0) sortinoWhy = NO_DOWNSIDE;
-      else sortinoRatio = sortino(r, mar, A);
+      // With finite returns, Sortino is only ever not finite when nothing fell below mar (x / 0).
+      sortinoRatio = sortino(r, mar, A);
+      if (!Number.isFinite(sortinoRatio)) sortinoWhy = NO_DOWNSIDE;
     }
   }
+  const v95 = figure(reasons, 'var_95', var95, tailWhy);
+  const v99 = figure(reasons, 'var_99', var99, tailWhy);
+  const c95 = figure(reasons, 'cvar_95', cvar95, tailWhy);
+  const c99 = figure(reasons, 'cvar_99', cvar99, tailWhy);
+  const p95 = figure(reasons, 'parametric_var_95', pvar95, devWhy);
+  const p99 = figure(reasons, 'parametric_var_99', pvar99, devWhy);
   const metrics: RiskMetrics = {
-    var_95: v('var_95', var95, tailWhy),
-    var_99: v('var_99', var99, tailWhy),
-    cvar_95: v('cvar_95', cvar95, tailWhy),
-    cvar_99: v('cvar_99', cvar99, tailWhy),
-    parametric_var_95: v('parametric_var_95', pvar95, devWhy),
-    parametric_var_99: v('parametric_var_99', pvar99, devWhy),
-    cornish_fisher_var_95: v('cornish_fisher_var_95', cf95, cfWhy),
-    cornish_fisher_var_99: v('cornish_fisher_var_99', cf99, cfWhy),
-    var_95_amount: null,
-    var_99_amount: null,
-    cvar_95_amount: null,
-    cvar_99_amount: null,
-    parametric_var_95_amount: null,
-    parametric_var_99_amount: null,
-    volatility: v('volatility', vol, devWhy),
-    ewma_volatility: v('ewma_volatility', ewma, devWhy),
-    max_drawdown: v('max_drawdown', mdd, tailWhy),
-    sharpe_ratio: v('sharpe_ratio', sharpeRatio, sharpeWhy),
-    sortino_ratio: v('sortino_ratio', sortinoRatio, sortinoWhy),
-    calmar_ratio: v('calmar_ratio', calmarRatio, calmarWhy),
-    gross_exposure: v('gross_exposure', exp.gross, ''),
-    net_exposure: v('net_exposure', exp.net, ''),
-    leverage_ratio: v('leverage_ratio', navBad ? null : exp.gross / nav, navBad ?? ''),
-    nav: v('nav', n === 0 && p.nav === null ? null : nav, navBad ?? ''),
+    var_95: v95,
+    var_99: v99,
+    cvar_95: c95,
+    cvar_99: c99,
+    parametric_var_95: p95,
+    parametric_var_99: p99,
+    cornish_fisher_var_95: figure(reasons, 'cornish_fisher_var_95', cf95, cfWhy),
+    cornish_fisher_var_99: figure(reasons, 'cornish_fisher_var_99', cf99, cfWhy),
+    // An amount is null, with the same reason, when its return figure is.
+    var_95_amount: figure(reasons, 'var_95_amount', v95 === null ? null : v95 * nav, reasons.var_95 ?? ''),
+    var_99_amount: figure(reasons, 'var_99_amount', v99 === null ? null : v99 * nav, reasons.var_99 ?? ''),
+    cvar_95_amount: figure(reasons, 'cvar_95_amount', c95 === null ? null : c95 * nav, reasons.cvar_95 ?? ''),
+    cvar_99_amount: figure(reasons, 'cvar_99_amount', c99 === null ? null : c99 * nav, reasons.cvar_99 ?? ''),
+    parametric_var_95_amount: figure(reasons, 'parametric_var_95_amount', p95 === null ? null : p95 * nav, reasons.parametric_var_95 ?? ''),
+    parametric_var_99_amount: figure(reasons, 'parametric_var_99_amount', p99 === null ? null : p99 * nav, reasons.parametric_var_99 ?? ''),
+    volatility: figure(reasons, 'volatility', vol, devWhy),
+    ewma_volatility: figure(reasons, 'ewma_volatility', ewma, devWhy),
+    max_drawdown: figure(reasons, 'max_drawdown', mdd, tailWhy),
+    sharpe_ratio: figure(reasons, 'sharpe_ratio', sharpeRatio, sharpeWhy),
+    sortino_ratio: figure(reasons, 'sortino_ratio', sortinoRatio, sortinoWhy),
+    calmar_ratio: figure(reasons, 'calmar_ratio', calmarRatio, calmarWhy),
+    gross_exposure: figure(reasons, 'gross_exposure', exp.gross, ''),
+    net_exposure: figure(reasons, 'net_exposure', exp.net, ''),
+    leverage_ratio: figure(reasons, 'leverage_ratio', navBad ? null : exp.gross / nav, navBad ?? ''),
+    nav: figure(reasons, 'nav', n === 0 && p.nav === null ? null : nav, navBad ?? ''),
     concentration_risk: {
-      max_position: v('concentration_risk.max_position', n === 0 || navBad ? null : exp.largest / nav, n === 0 ? NO_POSITIONS : (navBad ?? '')),
-      hhi: v('concentration_risk.hhi', exp.gross > 0 ? exp.hhi : null, n === 0 ? NO_POSITIONS : NO_GROSS),
-      effective_positions: v('concentration_risk.effective_positions', exp.gross > 0 ? 1 / exp.hhi : null, n === 0 ? NO_POSITIONS : NO_GROSS),
-      top5: v('concentration_risk.top5', exp.gross > 0 ? exp.top5 : null, n === 0 ? NO_POSITIONS : NO_GROSS),
+      max_position: figure(reasons, 'concentration_risk.max_position', n === 0 || navBad ? null : exp.largest / nav, n === 0 ? NO_POSITIONS : (navBad ?? '')),
+      hhi: figure(reasons, 'concentration_risk.hhi', exp.gross > 0 ? exp.hhi : null, n === 0 ? NO_POSITIONS : NO_GROSS),
+      effective_positions: figure(reasons, 'concentration_risk.effective_positions', exp.gross > 0 ? 1 / exp.hhi : null, n === 0 ? NO_POSITIONS : NO_GROSS),
+      top5: figure(reasons, 'concentration_risk.top5', exp.gross > 0 ? exp.top5 : null, n === 0 ? NO_POSITIONS : NO_GROSS),
     },
   };
-  for (const path of AMOUNT_OF) {
-    const base = metrics[path];
-    metrics[`${path}_amount`] = base === null ? null : v(`${path}_amount`, base * nav, '');
-    if (base === null) reasons[`${path}_amount`] = reasons[path];
-  }
   return { metrics, null_reasons: reasons };
 }

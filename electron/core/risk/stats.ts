@@ -133,11 +133,11 @@ export function maxDrawdown(r: Float64Array): number {
   let w = 1;
   let peak = 1;
   let mdd = 0;
+  // Math.max/min rather than ifs: branch-free, so random-looking returns cost no mispredictions.
   for (let i = 0; i < r.length; i++) {
     w *= 1 + r[i];
-    if (w > peak) peak = w;
-    const dd = (w - peak) / peak;
-    if (dd < mdd) mdd = dd;
+    peak = Math.max(peak, w);
+    mdd = Math.min(mdd, (w - peak) / peak);
   }
   return mdd;
 }
@@ -186,17 +186,23 @@ export function sharpe(r: Float64Array, riskFree: number, periodsPerYear: number
 export function downsideDeviation(r: Float64Array, mar: number): number {
   let s = 0;
   for (let i = 0; i < r.length; i++) {
-    const e = r[i] - mar;
-    if (e < 0) s += e * e;
+    const e = Math.min(r[i] - mar, 0);
+    s += e * e;
   }
   return Math.sqrt(s / r.length);
 }
 
-/** mean(r - mar) * A / (downside deviation * sqrt(A)). Needs at least one return below mar. */
+/** mean(r - mar) * A / (downside deviation * sqrt(A)). Not finite when no return is below mar (no downside). */
 export function sortino(r: Float64Array, mar: number, periodsPerYear: number): number {
   let s = 0;
-  for (let i = 0; i < r.length; i++) s += r[i] - mar;
-  return ((s / r.length) * periodsPerYear) / (downsideDeviation(r, mar) * Math.sqrt(periodsPerYear));
+  let d = 0;
+  for (let i = 0; i < r.length; i++) {
+    const e = r[i] - mar;
+    const below = Math.min(e, 0);
+    s += e;
+    d += below * below;
+  }
+  return ((s / r.length) * periodsPerYear) / (Math.sqrt(d / r.length) * Math.sqrt(periodsPerYear));
 }
 
 /** RiskMetrics decay for daily data. */

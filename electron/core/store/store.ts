@@ -5,6 +5,11 @@ import { openDatabase, type Db, type OpenedDatabase } from './db';
 import { AlertRepository } from './repositories/alerts';
 import { AuditRepository } from './repositories/audit';
 import { BookRepository } from './repositories/book';
+import { ContactRepository } from './repositories/contacts';
+import { EscalationRepository } from './repositories/escalation';
+import { NotificationRepository } from './repositories/notifications';
+import { SettingsRepository } from './repositories/settings';
+import { TemplateRepository } from './repositories/templates';
 import { SnapshotRepository } from './repositories/snapshots';
 import { ThresholdRepository } from './repositories/thresholds';
 
@@ -13,6 +18,11 @@ export class Store {
   readonly thresholds: ThresholdRepository;
   readonly alerts: AlertRepository;
   readonly audit: AuditRepository;
+  readonly notifications: NotificationRepository;
+  readonly contacts: ContactRepository;
+  readonly escalation: EscalationRepository;
+  readonly templates: TemplateRepository;
+  readonly settings: SettingsRepository;
   readonly snapshots: SnapshotRepository;
 
   private constructor(
@@ -24,6 +34,11 @@ export class Store {
     this.book = new BookRepository(opened.db, now);
     this.thresholds = new ThresholdRepository(opened.db, this.audit, now);
     this.alerts = new AlertRepository(opened.db, this.audit, now);
+    this.notifications = new NotificationRepository(opened.db, now);
+    this.contacts = new ContactRepository(opened.db, this.audit, now);
+    this.escalation = new EscalationRepository(opened.db, this.audit, now);
+    this.templates = new TemplateRepository(opened.db, this.audit, now);
+    this.settings = new SettingsRepository(opened.db, this.audit, now);
     this.snapshots = new SnapshotRepository(opened.sqlite);
   }
 
