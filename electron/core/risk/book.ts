@@ -49,7 +49,7 @@ class PortfolioState {
   /** Positions as parallel arrays (symbol index, quantity): packed number arrays, contiguous, so reading them all stays in cache. */
   readonly sym: number[] = [];
   readonly qty: number[] = [];
-  /** holderOf[j]: position j's entry in its symbol's holder list (its j is fixed up when positions move). */
+  /** holderOf[j]: position j's entry in its symbol's holder list, once that index exists (its j is fixed up when positions move). */
   readonly holderOf: Holder[] = [];
   cached: MetricsView | null = null;
   updates = 0;
@@ -89,7 +89,8 @@ export class RiskBook {
   private a1 = 0;
   private b1 = 0;
   private readonly books = new Map<string, PortfolioState>();
-  private readonly holders: Holder[][];
+  /** Who holds each symbol: built on first need (a tick, portfoliosHolding), so a one-off computation never pays for it. */
+  private holderIndex: Holder[][] | null = null;
   private readonly holderIds: (readonly string[] | null)[];
   private readonly series: Float64Array;
   private readonly returns: Float64Array;
@@ -121,7 +122,6 @@ export class RiskBook {
     const ret = (this.ret = new Float64Array(n * cap));
     loadReturns(table, first, cap, ret, this.lastRow, this.prevRow);
     this.updateWindow();
-    this.holders = Array.from({ length: n }, () => []);
     this.holderIds = new Array<null>(n).fill(null);
     this.series = new Float64Array(w);
     this.returns = new Float64Array(w);
@@ -159,7 +159,7 @@ export class RiskBook {
   portfoliosHolding(symbol: string): readonly string[] {
     const s = this.symIndex.get(symbol);
     if (s === undefined) return [];
-    return (this.holderIds[s] ??= this.holders[s].map((h) => h.p.info.id));
+    return (this.holderIds[s] ??= this.holders()[s].map((h) => h.p.info.id));
   }
 
   latestDate(): string {
@@ -197,7 +197,7 @@ export class RiskBook {
     const rOld = hasReturn ? this.ret[base + lastSlot] : 0;
     const rNew = hasReturn ? simpleReturn(price, this.prevRow[s]) : 0;
     const m = this.mult[s];
-    for (const h of this.holders[s]) {
+    for (const h of this.holders()[s]) {
       const q = h.p.qty[h.j];
       const mvOld = q * m * old;
       const mvNew = q * m * price;
@@ -376,30 +376,38 @@ export class RiskBook {
     return s;
   }
 
+  private holders(): Holder[][] {
+    if (!this.holderIndex) {
+      const index: Holder[][] = Array.from({ length: this.n }, () => []);
+      for (const p of this.books.values()) {
+        for (let j = 0; j < p.sym.length; j++) index[p.sym[j]].push((p.holderOf[j] = { p, j }));
+      }
+      this.holderIndex = index;
+    }
+    return this.holderIndex;
+  }
+
   private hold(p: PortfolioState, s: number, q: number): void {
     const j = p.sym.push(s) - 1;
     p.qty.push(q);
-    const h: Holder = { p, j };
-    p.holderOf[j] = h;
-    this.holders[s].push(h);
+    if (this.holderIndex) this.holderIndex[s].push((p.holderOf[j] = { p, j }));
     this.holderIds[s] = null;
   }
 
   /** Removes position j; the last position takes its place. */
   private release(p: PortfolioState, j: number): void {
     const s = p.sym[j];
-    removeItem(this.holders[s], p.holderOf[j]);
+    if (this.holderIndex) removeItem(this.holderIndex[s], p.holderOf[j]);
     this.holderIds[s] = null;
     const last = p.sym.length - 1;
     if (j !== last) {
       p.sym[j] = p.sym[last];
       p.qty[j] = p.qty[last];
-      p.holderOf[j] = p.holderOf[last];
-      p.holderOf[j].j = j;
+      if (this.holderIndex) (p.holderOf[j] = p.holderOf[last]).j = j;
     }
     p.sym.pop();
     p.qty.pop();
-    p.holderOf.pop();
+    if (this.holderIndex) p.holderOf.pop();
   }
 
   private touched(p: PortfolioState): void {
