@@ -27,7 +27,7 @@ import {
   TestMessageResult,
 } from './notify';
 import { METRIC_PATHS } from './metrics';
-import { RiskSnapshotSchema } from './metrics-schema';
+import { RiskDetailSchema, RiskSnapshotSchema } from './metrics-schema';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
@@ -65,7 +65,17 @@ export const Health = z.object({
 
 export const PortfolioSummary = Portfolio.extend({ positions: z.number().int(), stale: z.boolean() });
 
-export const HistoryPoint = z.object({ ts: isoTime, value: z.number().nullable() });
+export const HistoryPoint = z.object({
+  ts: isoTime,
+  value: z.number().nullable(),
+  /** The figures were computed from stale prices. */
+  stale: z.boolean(),
+  /** 'raw' at full resolution; older history is downsampled to '5m' and then '1d' points. */
+  resolution: z.enum(['raw', '5m', '1d']),
+});
+
+/** Most points one history request returns (the newest of the range). */
+export const HISTORY_MAX_POINTS = 10_000;
 
 export const ErrorBody = z.object({
   error: z.object({
@@ -94,9 +104,32 @@ export const api = {
     method: 'GET',
     path: '/api/portfolios/:id/history',
     role: 'viewer',
-    summary: 'Stored history of one metric over a time range',
+    summary: `Stored history of one metric, oldest first (default: the last 24 hours; at most ${HISTORY_MAX_POINTS.toLocaleString('en-US')} points, the newest)`,
     input: portfolioParam.extend({ metric: z.enum(METRIC_PATHS), since: isoTime.optional(), until: isoTime.optional() }),
     output: z.object({ portfolio_id: z.string(), metric: z.enum(METRIC_PATHS), points: z.array(HistoryPoint) }),
+  }),
+  'portfolios.detail': endpoint({
+    method: 'GET',
+    path: '/api/portfolios/:id/detail',
+    role: 'viewer',
+    summary: 'Positions with component VaR, the correlation of holdings, and the VaR backtest',
+    input: portfolioParam,
+    output: RiskDetailSchema,
+  }),
+
+  'feed.shock': endpoint({
+    method: 'POST',
+    path: '/api/feed/shock',
+    role: 'risk_manager',
+    summary: "Move prices at once through the simulated feed (demos and drills): the symbols given, else a portfolio's holdings, else every symbol",
+    input: z
+      .object({
+        portfolio_id: z.string().min(1).optional(),
+        symbols: z.array(z.string().min(1)).max(1000).optional(),
+        move: z.number().gt(-1).lte(10),
+      })
+      .strict(),
+    output: z.object({ symbols: z.array(z.string()), move: z.number() }),
   }),
 
   'alerts.list': endpoint({

@@ -15,6 +15,14 @@ import { RecordingLogger, sampleSnapshot, startTestDesk, TEST_SECRET, type TestD
 
 const ENDPOINTS = Object.entries(api) as [string, Endpoint][];
 
+const until = async (cond: () => boolean, timeoutMs = 10_000) => {
+  const end = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+};
+
 /** A concrete URL for an endpoint's path pattern. */
 function samplePath(ep: Endpoint): string {
   return ep.path.replace(':id', ep.path.startsWith('/api/portfolios/') ? 'tech_growth' : '1').replace(':kind', 'new_alert');
@@ -42,6 +50,7 @@ const BODIES: Record<string, unknown> = {
   'channels.update': { fallback_after_seconds: 120 },
   // A webhook nobody listens on: the test message fails fast and reaches no one.
   'channels.test': { channel: 'webhook', to: 'http://127.0.0.1:9/hook' },
+  'feed.shock': { move: -0.01 },
 };
 
 /** A body that passes validation where the endpoint takes one. */
@@ -107,10 +116,10 @@ describe('roles on every route (table-driven from the endpoint table)', () => {
     expect(r.json).toEqual({ error: { code: 'unauthorized', message: expect.stringMatching(/token is required/) } });
   });
 
-  it('health needs no token and reports status, version, feed and last cycle', async () => {
+  it('health needs no token; a desk whose live loop is not running says degraded', async () => {
     const r = await call(t, 'GET', '/api/health');
     expect(r.status).toBe(200);
-    expect(r.json).toMatchObject({ status: 'ok', version: expect.any(String), feed: null, last_cycle_at: null });
+    expect(r.json).toMatchObject({ status: 'degraded', version: expect.any(String), feed: { kind: 'simulated', state: 'stopped' }, last_cycle_at: null });
   });
 });
 
@@ -302,6 +311,66 @@ describe('alerts through the API', () => {
   });
 });
 
+describe('the live desk through the API', () => {
+  let live: TestDesk;
+  let viewerToken: string;
+  beforeAll(async () => {
+    // The simulated feed without its random ticks: figures move only when the test shocks them.
+    live = await startTestDesk({ live: true, feed: { ticksPerSecond: 0 } });
+    viewerToken = await live.token('viewer');
+  });
+  afterAll(() => live?.stop());
+
+  it('health reports the feed and the last cycle', async () => {
+    const r = await call(live, 'GET', '/api/health');
+    expect(r.json).toMatchObject({ status: 'ok', feed: { kind: 'simulated', state: expect.stringMatching(/live|connecting/) }, last_cycle_at: expect.any(String) });
+  });
+
+  it("serves a portfolio's latest snapshot, its detail and its stored history; unknown portfolios are 404", async () => {
+    const m = await call(live, 'GET', '/api/portfolios/tech_growth/metrics', { token: viewerToken });
+    expect(m.status).toBe(200);
+    expect(m.json).toMatchObject({ portfolio_id: 'tech_growth', var_95: expect.any(Number), concentration_risk: { hhi: expect.any(Number) } });
+    const d = await call(live, 'GET', '/api/portfolios/tech_growth/detail', { token: viewerToken });
+    expect(d.status).toBe(200);
+    const detail = d.json as unknown as { positions: { symbol: string }[]; correlation: { symbols: string[] } };
+    expect(detail.positions.length).toBeGreaterThan(0);
+    expect(detail.correlation.symbols).toEqual(detail.positions.map((p) => p.symbol));
+    for (const p of ['metrics', 'detail', 'history?metric=var_95']) {
+      const r = await call(live, 'GET', `/api/portfolios/nope/${p}`, { token: viewerToken });
+      expect(r.status).toBe(404);
+      expect(ErrorBody.parse(r.json).error.message).toMatch(/portfolio "nope" not found/);
+    }
+
+    live.desk.monitor.refresh(); // a stored cycle
+    await until(() => live.desk.store.snapshots.history('tech_growth', 'var_95', 0, Date.now() + 1).length > 0);
+    const h = await call(live, 'GET', '/api/portfolios/tech_growth/history?metric=var_95', { token: viewerToken });
+    expect(h.status).toBe(200);
+    const points = h.json.points as { ts: string; value: number; stale: boolean; resolution: string }[];
+    expect(points.length).toBeGreaterThan(0);
+    expect(points.at(-1)).toMatchObject({ ts: expect.stringMatching(/Z$/), value: expect.any(Number), resolution: 'raw' });
+    const future = await call(live, 'GET', '/api/portfolios/tech_growth/history?metric=var_95&since=2099-01-01T00:00:00Z&until=2098-01-01T00:00:00Z', { token: viewerToken });
+    expect(ErrorBody.parse(future.json).error.issues).toEqual([{ field: 'since', reason: 'must be before until' }]);
+    const badMetric = await call(live, 'GET', '/api/portfolios/tech_growth/history?metric=var_96', { token: viewerToken });
+    expect(ErrorBody.parse(badMetric.json).error.issues![0].field).toBe('metric');
+  });
+
+  it("a risk manager's shock moves the holdings' prices and subscribers see the new figures", async () => {
+    const before = (await call(live, 'GET', '/api/portfolios/tech_growth/metrics', { token: viewerToken })).json as { net_exposure: number };
+    const s = await TestSocket.open(live.wsUrl, viewerToken);
+    await s.request({ type: 'subscribe', portfolio_ids: ['tech_growth'], id: 'sub' });
+    const manager = await live.token('risk_manager');
+    expect((await call(live, 'POST', '/api/feed/shock', { token: viewerToken, body: { portfolio_id: 'tech_growth', move: -0.1 } })).status).toBe(403);
+    const bad = await call(live, 'POST', '/api/feed/shock', { token: manager, body: { portfolio_id: 'tech_growth', move: -1.5 } });
+    expect(ErrorBody.parse(bad.json).error.issues![0].field).toBe('move');
+    const shocked = await call(live, 'POST', '/api/feed/shock', { token: manager, body: { portfolio_id: 'tech_growth', move: -0.1 } });
+    expect(shocked.status).toBe(200);
+    expect(shocked.json).toMatchObject({ move: -0.1, symbols: expect.arrayContaining([expect.any(String)]) });
+    const update = await s.next((m) => m.type === 'risk_metrics_update' && m.portfolio_id === 'tech_growth', 10_000);
+    expect((update.metrics as { net_exposure: number }).net_exposure).toBeLessThan(before.net_exposure);
+    await s.close();
+  });
+});
+
 describe('cursor pagination', () => {
   it('walks the audit trail page by page: every row once, newest first', async () => {
     const all = (await call(t, 'GET', '/api/audit?limit=1000', { token: tokens.viewer })).json.items as { id: number }[];
@@ -472,6 +541,10 @@ describe('/metrics', () => {
     const lines = r.text.trim().split('\n');
     for (const line of lines) expect(line).toMatch(/^(# (HELP|TYPE) \w+ .+|\w+(\{(\w+="(?:[^"\\]|\\.)*",?)*\})? (-?[\d.e+-]+|NaN|[+-]Inf))$/);
     expect(r.text).toMatch(/^risk_desk_ws_clients \d+$/m);
+    expect(r.text).toMatch(/^risk_desk_feed_ticks_total \d+$/m);
+    expect(r.text).toMatch(/^risk_desk_feed_state\{kind="simulated",state="stopped"\} 1$/m);
+    expect(r.text).toMatch(/^risk_desk_alerts_open\{severity="CRITICAL"\} \d+$/m);
+    expect(r.text).toMatch(/^risk_desk_notify_outbox_depth \d+$/m);
     expect(r.text).toMatch(/^risk_desk_cycle_duration_seconds_count 1$/m);
     expect(r.text).toMatch(/^risk_desk_cycle_duration_seconds_bucket\{le="0.05"\} 1$/m);
     expect(r.text).toMatch(/^risk_desk_http_requests_total\{method="GET",route="\/api\/portfolios",status="200"\} \d+$/m);

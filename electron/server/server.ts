@@ -5,6 +5,7 @@ import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { api, type CallContext, type Endpoint, type EndpointName } from '../../shared/api';
 import { SEVERITIES } from '../../shared/domain';
+import { FEED_STATES } from '../../shared/events';
 import { NOTIFICATION_STATUSES } from '../../shared/notify';
 import { dispatch, errorBody } from '../core/api/dispatch';
 import { createHandlers } from '../core/api/handlers';
@@ -231,6 +232,18 @@ function registerMetrics(metrics: MetricsRegistry, desk: Desk, hub: Hub): () => 
     lastCycle = Date.parse(c.at) / 1000;
   });
   metrics.collect('risk_desk_last_cycle_timestamp_seconds', 'When the last refresh cycle finished (0 = none yet)', 'gauge', () => lastCycle);
+  const feed = () => desk.monitor.feedStatus();
+  metrics.collect('risk_desk_feed_ticks_total', 'Market-data ticks applied (tick rate: rate() of this)', 'counter', () => feed().ticks_total);
+  metrics.collect('risk_desk_feed_dropped_messages_total', 'Feed messages dropped, by reason', 'counter', () => Object.entries(feed().dropped).map(([reason, value]) => ({ labels: { reason }, value })));
+  metrics.collect('risk_desk_feed_state', 'The feed state (1 for the current one)', 'gauge', () => {
+    const f = feed();
+    return FEED_STATES.map((state) => ({ labels: { kind: f.kind, state }, value: f.state === state ? 1 : 0 }));
+  });
+  metrics.collect('risk_desk_feed_last_message_timestamp_seconds', 'When the feed last delivered a message (0 = never)', 'gauge', () => {
+    const at = feed().last_message_at;
+    return at ? Date.parse(at) / 1000 : 0;
+  });
+  metrics.collect('risk_desk_recomputes_total', 'Portfolio risk recomputations (ticks and cycles)', 'counter', () => desk.monitor.recomputeCount());
   metrics.collect('risk_desk_alerts_open', 'Open alerts (TRIGGERED or ACKNOWLEDGED) by severity', 'gauge', () => {
     const open = desk.alerts.openAlerts();
     return SEVERITIES.map((severity) => ({ labels: { severity }, value: open.filter((a) => a.severity === severity).length }));

@@ -5,7 +5,7 @@ import net from 'node:net';
 import { WebSocket } from 'ws';
 import type { Alert, Role } from '../../shared/domain';
 import { type RiskSnapshot, SCALAR_METRICS } from '../../shared/metrics';
-import { Desk } from '../core/desk';
+import { Desk, type DeskOptions } from '../core/desk';
 import type { Clock, Logger } from '../core/ports';
 import { tempDir } from '../core/testing';
 import { TokenAuthority } from './auth';
@@ -23,9 +23,15 @@ export interface TestDesk {
   stop(): Promise<void>;
 }
 
-export async function startTestDesk(opts: Partial<Omit<ServerOptions, 'auth'>> & { clock?: Clock; logger?: Logger } = {}): Promise<TestDesk> {
+/**
+ * A desk and its server. The live loop stays off unless `live` (then the simulated feed runs, at
+ * `feed.ticksPerSecond`): tests that count pushed events drive the EventBus themselves.
+ */
+export async function startTestDesk(
+  opts: Partial<Omit<ServerOptions, 'auth'>> & { clock?: Clock; logger?: Logger; live?: boolean; feed?: DeskOptions['feed'] } = {},
+): Promise<TestDesk> {
   const tmp = tempDir('risk-desk-server-');
-  const desk = Desk.open({ dbFile: `${tmp.dir}/desk.db`, clock: opts.clock, logger: opts.logger });
+  const desk = Desk.open({ dbFile: `${tmp.dir}/desk.db`, clock: opts.clock, logger: opts.logger, live: opts.live ?? false, feed: opts.feed });
   const auth = TokenAuthority.fromSecret(TEST_SECRET, desk.clock);
   let server: RunningServer;
   try {

@@ -5,28 +5,59 @@
 import type { DeskHandlers } from '../../../shared/api';
 import type { Desk } from '../desk';
 import { APP_VERSION } from '../version';
-import { notFound } from './dispatch';
+import { ApiError, badInput, notFound } from './dispatch';
 import { BeforeIdCursor, decodeCursor, keysetPage } from './pagination';
 
 const missing = (what: string): never => {
   throw notFound(what);
 };
 
+const DAY_MS = 86_400_000;
+/** Feed states in which the figures are not live: health says 'degraded'. */
+const DEGRADED_FEED_STATES = new Set(['reconnecting', 'stale', 'stopped']);
+
 export function createHandlers(desk: Desk): DeskHandlers {
-  const { store, alerts, notify } = desk;
+  const { store, alerts, notify, monitor } = desk;
+  const portfolio = (id: string) => store.book.getPortfolio(id) ?? missing(`portfolio "${id}"`);
   return {
-    health: () => ({
-      status: 'ok',
-      version: APP_VERSION,
-      uptime_seconds: Math.round((desk.clock.now() - desk.startedAt) / 1000),
-      feed: null,
-      last_cycle_at: null,
-    }),
+    health: () => {
+      const feed = monitor.feedStatus();
+      return {
+        status: DEGRADED_FEED_STATES.has(feed.state) ? 'degraded' : 'ok',
+        version: APP_VERSION,
+        uptime_seconds: Math.round((desk.clock.now() - desk.startedAt) / 1000),
+        feed,
+        last_cycle_at: monitor.lastCycleAt(),
+      };
+    },
 
     'portfolios.list': () => {
       const held = new Map<string, number>();
       for (const p of store.book.listPositions()) held.set(p.portfolio_id, (held.get(p.portfolio_id) ?? 0) + 1);
-      return store.book.listPortfolios().map((p) => ({ ...p, positions: held.get(p.id) ?? 0, stale: false }));
+      return store.book.listPortfolios().map((p) => ({ ...p, positions: held.get(p.id) ?? 0, stale: monitor.latest(p.id)?.stale ?? false }));
+    },
+    'portfolios.metrics': ({ id }) => {
+      portfolio(id);
+      return monitor.latest(id) ?? missing(`a risk snapshot of "${id}" (none computed yet: the first refresh cycle has not finished)`);
+    },
+    'portfolios.history': ({ id, metric, since, until }) => {
+      portfolio(id);
+      const untilMs = until ? Date.parse(until) : desk.clock.now() + 1;
+      const sinceMs = since ? Date.parse(since) : untilMs - DAY_MS;
+      if (sinceMs >= untilMs) throw badInput('since', 'must be before until');
+      const points = monitor.history(id, metric, sinceMs, untilMs).map((p) => ({ ts: new Date(p.ts).toISOString(), value: p.value, stale: p.stale, resolution: p.resolution }));
+      return { portfolio_id: id, metric, points };
+    },
+    'portfolios.detail': ({ id }) => {
+      portfolio(id);
+      return monitor.detail(id);
+    },
+
+    'feed.shock': (req) => {
+      const feed = monitor.feedStatus();
+      if (feed.kind !== 'simulated') throw new ApiError(409, 'conflict', `shocks need the simulated feed; this desk runs the ${feed.kind} feed`);
+      if (feed.state === 'stopped') throw new ApiError(409, 'conflict', 'the simulated feed is not running');
+      return monitor.shock(req);
     },
 
     'alerts.list': (q) => alerts.list(q),
