@@ -1,0 +1,140 @@
+// The desk board: every portfolio against its limits, the figures the traffic-light grid shows.
+//
+// Risk score (docs/dashboard.md): a portfolio's score is its highest limit utilisation over
+// every enabled threshold that applies to it (all metrics, not only the grid's columns);
+// 1.0 = at a limit, above 1 = in breach. The desk's score is the highest portfolio score.
+// A max, not an average: one breached limit is a breach however healthy the rest looks.
+import type { PortfolioSummary } from '../types';
+import { type Alert, SEVERITY_RANK, type Severity, type Threshold } from '../../../shared/domain';
+import { type MetricPath, type RiskSnapshot, readMetric } from '../../../shared/metrics';
+import { LIGHT_RANK, type Light, type MetricLight, appliesTo, metricLight } from './limits';
+
+/** The grid's columns: the figures a risk manager scans first. */
+export const KEY_METRICS = [
+  'var_95',
+  'var_99',
+  'cvar_95',
+  'max_drawdown',
+  'volatility',
+  'leverage_ratio',
+  'concentration_risk.max_position',
+  'sharpe_ratio',
+] as const satisfies readonly MetricPath[];
+export type KeyMetric = (typeof KEY_METRICS)[number];
+
+export interface BoardRow {
+  id: string;
+  name: string;
+  currency: string;
+  nav: number | null;
+  snapshot: RiskSnapshot | null;
+  /** Figures are not live: the engine flagged them stale, or the dashboard is disconnected. */
+  stale: boolean;
+  cells: Record<KeyMetric, MetricLight>;
+  /** Highest utilisation over every applicable threshold; null when no limit applies or no figures yet. */
+  score: number | null;
+  /** The worst light over every applicable threshold. */
+  light: Light;
+  breaches: number;
+  openAlerts: number;
+  worstSeverity: Severity | null;
+}
+
+export interface BoardSummary {
+  score: number | null;
+  counts: Record<Light, number>;
+  openAlerts: number;
+  unacknowledged: number;
+}
+
+export interface BoardInput {
+  portfolios: Record<string, PortfolioSummary>;
+  snapshots: Record<string, RiskSnapshot>;
+  thresholds: readonly Threshold[];
+  alerts: Record<number, Alert>;
+  /** False while disconnected: every light goes grey. */
+  live: boolean;
+}
+
+export function isOpen(a: Alert): boolean {
+  return a.status !== 'RESOLVED';
+}
+
+export function buildRow(p: PortfolioSummary, snapshot: RiskSnapshot | null, thresholds: readonly Threshold[], openAlerts: readonly Alert[], live: boolean): BoardRow {
+  const mine = thresholds.filter((t) => appliesTo(t, p.id));
+  const stale = !live || !snapshot || snapshot.stale || p.stale;
+  const cells = {} as Record<KeyMetric, MetricLight>;
+  for (const m of KEY_METRICS) {
+    const value = snapshot ? readMetric(snapshot, m) : null;
+    cells[m] = metricLight(value, mine.filter((t) => t.metric_type === m), stale);
+  }
+  let score: number | null = null;
+  let light: Light = mine.length ? (stale ? 'grey' : 'green') : stale ? 'grey' : 'none';
+  let breaches = 0;
+  if (snapshot) {
+    const byMetric = new Map<MetricPath, Threshold[]>();
+    for (const t of mine) {
+      const list = byMetric.get(t.metric_type);
+      if (list) list.push(t);
+      else byMetric.set(t.metric_type, [t]);
+    }
+    for (const [metric, ts] of byMetric) {
+      const ml = metricLight(readMetric(snapshot, metric), ts, false);
+      const u = ml.utilisation;
+      if (u !== null && (score === null || u > score)) score = u;
+      if (ml.breached) breaches++;
+      if (!stale && LIGHT_RANK[ml.light] > LIGHT_RANK[light]) light = ml.light;
+    }
+  }
+  let worstSeverity: Severity | null = null;
+  for (const a of openAlerts) if (!worstSeverity || SEVERITY_RANK[a.severity] > SEVERITY_RANK[worstSeverity]) worstSeverity = a.severity;
+  return { id: p.id, name: p.name, currency: p.currency, nav: snapshot?.nav ?? p.nav, snapshot, stale, cells, score, light, breaches, openAlerts: openAlerts.length, worstSeverity };
+}
+
+/** Worst first: light (red, amber, grey, green, none), then score, then name. */
+export function compareRows(a: BoardRow, b: BoardRow): number {
+  return LIGHT_RANK[b.light] - LIGHT_RANK[a.light] || (b.score ?? -Infinity) - (a.score ?? -Infinity) || a.name.localeCompare(b.name) || a.id.localeCompare(b.id);
+}
+
+export interface Board {
+  rows: Record<string, BoardRow>;
+  /** Portfolio ids, worst first. */
+  order: string[];
+  summary: BoardSummary;
+}
+
+/**
+ * Rebuilds the board, reusing the row objects of portfolios whose inputs did not change so
+ * that React skips re-rendering them.
+ */
+export function buildBoard(input: BoardInput, prev: Board | null, prevInput: BoardInput | null): Board {
+  const alertsByPortfolio = new Map<string, Alert[]>();
+  let openAlerts = 0;
+  let unacknowledged = 0;
+  for (const a of Object.values(input.alerts)) {
+    if (!isOpen(a)) continue;
+    openAlerts++;
+    if (a.status === 'TRIGGERED') unacknowledged++;
+    const list = alertsByPortfolio.get(a.portfolio_id);
+    if (list) list.push(a);
+    else alertsByPortfolio.set(a.portfolio_id, [a]);
+  }
+  const sameGlobals = prevInput !== null && prevInput.thresholds === input.thresholds && prevInput.live === input.live && prevInput.alerts === input.alerts;
+  const rows: Record<string, BoardRow> = {};
+  for (const id of Object.keys(input.portfolios)) {
+    const p = input.portfolios[id];
+    const snap = input.snapshots[id] ?? null;
+    const old = prev?.rows[id];
+    if (old && sameGlobals && prevInput!.portfolios[id] === p && (prevInput!.snapshots[id] ?? null) === snap) rows[id] = old;
+    else rows[id] = buildRow(p, snap, input.thresholds, alertsByPortfolio.get(id) ?? [], input.live);
+  }
+  const order = Object.keys(rows).sort((a, b) => compareRows(rows[a], rows[b]));
+  const counts: Record<Light, number> = { red: 0, amber: 0, grey: 0, green: 0, none: 0 };
+  let score: number | null = null;
+  for (const id of order) {
+    const r = rows[id];
+    counts[r.light]++;
+    if (r.score !== null && (score === null || r.score > score)) score = r.score;
+  }
+  return { rows, order, summary: { score, counts, openAlerts, unacknowledged } };
+}
