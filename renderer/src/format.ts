@@ -13,20 +13,23 @@ function fixedFormat(digits: number): Intl.NumberFormat {
   return f;
 }
 
-const compactCurrency = new Map<string, Intl.NumberFormat>();
-function compactFormat(currency: string): Intl.NumberFormat {
-  let f = compactCurrency.get(currency);
-  if (!f) {
+const compactCurrency = new Map<string, { f: Intl.NumberFormat; withSymbol: boolean }>();
+function compactFormat(currency: string): { f: Intl.NumberFormat; withSymbol: boolean } {
+  let c = compactCurrency.get(currency);
+  if (!c) {
     try {
-      f = new Intl.NumberFormat('en-US', { style: 'currency', currency, notation: 'compact', minimumFractionDigits: 1, maximumFractionDigits: 1 });
+      c = { f: new Intl.NumberFormat('en-US', { style: 'currency', currency, notation: 'compact', minimumFractionDigits: 1, maximumFractionDigits: 1 }), withSymbol: true };
     } catch {
       // An unknown ISO code must not break a row: fall back to a plain compact number plus the code.
-      f = new Intl.NumberFormat('en-US', { notation: 'compact', minimumFractionDigits: 1, maximumFractionDigits: 1 });
+      c = { f: new Intl.NumberFormat('en-US', { notation: 'compact', minimumFractionDigits: 1, maximumFractionDigits: 1 }), withSymbol: false };
     }
-    compactCurrency.set(currency, f);
+    compactCurrency.set(currency, c);
   }
-  return f;
+  return c;
 }
+
+// toLocaleTimeString builds a formatter on every call (slow enough to show in a profile of the grid).
+const timeFormat = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
 
 function signed(s: string): string {
   return s.startsWith('-') ? MINUS + s.slice(1) : s;
@@ -53,9 +56,9 @@ export function formatNumber(v: number | null | undefined, digits = 2): string {
 /** An amount in compact currency: 12_345_678 USD -> "$12.3M". */
 export function formatAmount(v: number | null | undefined, currency = 'USD'): string {
   if (!finite(v)) return NO_VALUE;
-  const f = compactFormat(currency);
+  const { f, withSymbol } = compactFormat(currency);
   const s = signed(f.format(v));
-  return f.resolvedOptions().style === 'currency' ? s : `${s} ${currency}`;
+  return withSymbol ? s : `${s} ${currency}`;
 }
 
 /** Utilisation of a limit as a whole percentage: 1.043 -> "104%". Over 999% shows ">999%". */
@@ -93,7 +96,7 @@ export function formatTime(iso: string | null | undefined): string {
   if (!iso) return NO_VALUE;
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return NO_VALUE;
-  return d.toLocaleTimeString('en-GB', { hour12: false });
+  return timeFormat.format(d);
 }
 
 export function formatDateTime(iso: string | null | undefined): string {
@@ -101,7 +104,7 @@ export function formatDateTime(iso: string | null | undefined): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return NO_VALUE;
   const pad = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${d.toLocaleTimeString('en-GB', { hour12: false })}`;
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${timeFormat.format(d)}`;
 }
 
 /** A duration in the largest sensible unit: 42 s, 3m 05s, 2h 10m, 3d 4h. */

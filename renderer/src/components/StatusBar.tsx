@@ -2,7 +2,7 @@
 import { useEffect, useRef, useState } from 'react';
 import type { ConnectionState } from '../../../shared/client';
 import { useDesk, useDeskContext } from '../context';
-import { formatDuration, formatTime } from '../format';
+import { formatDuration, formatNumber, formatTime } from '../format';
 import { Glyph } from './Light';
 import type { Light } from '../state/limits';
 
@@ -68,8 +68,8 @@ export function StatusBar() {
             <Glyph light={FEED_LIGHT[feed.state] ?? 'grey'} />
             <span className="value">{feed.state}</span>
             <span>({feed.kind})</span>
-            <span className="num">{feed.ticks_total.toLocaleString('en-US')} ticks</span>
-            {dropped > 0 && <span className="num t-amber">{dropped.toLocaleString('en-US')} dropped</span>}
+            <span className="num">{formatNumber(feed.ticks_total, 0)} ticks</span>
+            {dropped > 0 && <span className="num t-amber">{formatNumber(dropped, 0)} dropped</span>}
           </>
         ) : (
           <span className="value">—</span>
@@ -82,7 +82,7 @@ export function StatusBar() {
       <span className="item">
         <span className="value num">{portfolios}</span> portfolios
       </span>
-      <span className="item" title="pushed updates applied per second">
+      <span className="item" title="pushed updates applied per second" data-testid="events-applied" data-count={count}>
         <span className="value num">{rate === null ? '—' : rate.toFixed(0)}</span> upd/s
       </span>
       <span style={{ flex: 1 }} />

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { alert, portfolio, snapshot, threshold } from '../testing/fixtures';
-import { buildBoard, buildRow, type BoardInput } from './board';
+import { buildBoard, buildRow, type BoardInput, displayOrder, RESORT_EVERY_MS } from './board';
 import { metricLight } from './limits';
 
 describe('metricLight', () => {
@@ -89,5 +89,39 @@ describe('buildBoard', () => {
   it('shows a portfolio with no figures yet as grey, with no score', () => {
     const row = buildRow(portfolio('n'), null, thresholds, [], true);
     expect(row).toMatchObject({ light: 'grey', score: null, stale: true });
+  });
+});
+
+describe('displayOrder', () => {
+  const thresholds = [threshold({ portfolio_id: '*', metric_type: 'var_95', threshold_value: -0.05 })];
+  const boardWith = (vars: Record<string, number>) =>
+    buildBoard(
+      {
+        portfolios: Object.fromEntries(Object.keys(vars).map((id) => [id, portfolio(id, { name: id })])),
+        snapshots: Object.fromEntries(Object.entries(vars).map(([id, v]) => [id, snapshot(id, { var_95: v })])),
+        thresholds,
+        alerts: {},
+        live: true,
+      },
+      null,
+      null,
+    );
+
+  it('holds a score-only reordering until the re-sort interval has passed', () => {
+    const first = displayOrder(null, boardWith({ a: -0.046, b: -0.044 }), 0);
+    expect(first.order).toEqual(['a', 'b']);
+    const swapped = boardWith({ a: -0.044, b: -0.046 });
+    expect(displayOrder(first, swapped, RESORT_EVERY_MS - 1).order).toEqual(['a', 'b']);
+    expect(displayOrder(first, swapped, RESORT_EVERY_MS).order).toEqual(['b', 'a']);
+  });
+
+  it('reorders at once when a row turns red or the book changes, otherwise waits', () => {
+    const first = displayOrder(null, boardWith({ a: -0.046, b: -0.01 }), 0);
+    expect(first.order).toEqual(['a', 'b']);
+    expect(displayOrder(first, boardWith({ a: -0.046, b: -0.06 }), 1).order).toEqual(['b', 'a']);
+    // b turns amber, above a's green: a colour change, but not a breach, so it waits.
+    const calm = displayOrder(null, boardWith({ a: -0.02, b: -0.01 }), 0);
+    expect(displayOrder(calm, boardWith({ a: -0.02, b: -0.045 }), 1).order).toEqual(calm.order);
+    expect(displayOrder(first, boardWith({ a: -0.046, b: -0.01, c: -0.02 }), 1).order).toHaveLength(3);
   });
 });

@@ -91,9 +91,19 @@ export function buildRow(p: PortfolioSummary, snapshot: RiskSnapshot | null, thr
   return { id: p.id, name: p.name, currency: p.currency, nav: snapshot?.nav ?? p.nav, snapshot, stale, cells, score, light, breaches, openAlerts: openAlerts.length, worstSeverity };
 }
 
-/** Worst first: light (red, amber, grey, green, none), then score, then name. */
+/** The score as the grid prints it (whole percent): rows are ordered by what the eye reads. */
+function shownScore(r: BoardRow): number {
+  return r.score === null ? -Infinity : r.score === Infinity ? Infinity : Math.round(r.score * 100);
+}
+
+/**
+ * Worst first: light (red, amber, grey, green, none), then the score as shown, then name. Ordering
+ * by the printed whole-percent score keeps rows from swapping over invisible decimals every second.
+ */
 export function compareRows(a: BoardRow, b: BoardRow): number {
-  return LIGHT_RANK[b.light] - LIGHT_RANK[a.light] || (b.score ?? -Infinity) - (a.score ?? -Infinity) || a.name.localeCompare(b.name) || a.id.localeCompare(b.id);
+  const sa = shownScore(a);
+  const sb = shownScore(b);
+  return LIGHT_RANK[b.light] - LIGHT_RANK[a.light] || (sa === sb ? 0 : sb > sa ? 1 : -1) || a.name.localeCompare(b.name) || a.id.localeCompare(b.id);
 }
 
 export interface Board {
@@ -137,4 +147,23 @@ export function buildBoard(input: BoardInput, prev: Board | null, prevInput: Boa
     if (r.score !== null && (score === null || r.score > score)) score = r.score;
   }
   return { rows, order, summary: { score, counts, openAlerts, unacknowledged } };
+}
+
+/** Score-only reordering waits this long; a change of colour reorders at once. */
+export const RESORT_EVERY_MS = 5000;
+
+/**
+ * The order the grid shows. Rows move at once when the set of portfolios changes or a row turns
+ * red below one that is not (a new breach jumps to the top); every other change (amber, green,
+ * scores) reorders at most every RESORT_EVERY_MS, so rows do not shuffle under the eye every
+ * second. Lights and figures themselves always update in place at once.
+ */
+export function displayOrder(shown: { order: string[]; at: number } | null, board: Board, now: number): { order: string[]; at: number } {
+  if (!shown || shown.order.length !== board.order.length || now - shown.at >= RESORT_EVERY_MS) return { order: board.order, at: now };
+  for (let i = 0; i < shown.order.length; i++) {
+    const row = board.rows[shown.order[i]];
+    if (!row) return { order: board.order, at: now };
+    if (i > 0 && row.light === 'red' && board.rows[shown.order[i - 1]].light !== 'red') return { order: board.order, at: now };
+  }
+  return shown;
 }

@@ -54,6 +54,27 @@ describe('DeskModel', () => {
     model.stop();
   });
 
+  it('spreads a burst of many portfolios over a few frames, oldest first, without losing any', async () => {
+    const { client, model, frame } = setup();
+    model.start();
+    let updates = 0;
+    const off = model.store.subscribe(() => updates++);
+    const ids = Array.from({ length: 150 }, (_, i) => `q${i}`);
+    for (const id of ids) client.emit({ type: 'risk_metrics_update', timestamp: '2026-11-26T14:31:00.000Z', portfolio_id: id, metrics: snapshot(id, { timestamp: '2026-11-26T14:31:00.000Z' }) });
+    frame();
+    const first = Object.keys(model.store.getState().snapshots);
+    expect(first.length).toBeGreaterThan(0);
+    expect(first.length).toBeLessThan(150);
+    expect(first).toEqual(ids.slice(0, first.length));
+    for (let i = 0; i < 10 && Object.keys(model.store.getState().snapshots).length < 150; i++) frame();
+    expect(Object.keys(model.store.getState().snapshots)).toHaveLength(150);
+    expect(model.store.getState().eventsApplied).toBe(150);
+    expect(updates).toBeGreaterThan(1);
+    expect(updates).toBeLessThanOrEqual(5);
+    off();
+    model.stop();
+  });
+
   it('never lets an older snapshot or alert overwrite a newer one', async () => {
     const { client, model, frame } = setup();
     model.start();

@@ -44,6 +44,12 @@ export interface DeskState {
 }
 
 const MAX_NOTICES = 50;
+/**
+ * Snapshots applied per frame. A refresh cycle pushes every portfolio at once; applying them over
+ * a few frames (a 200-portfolio burst lands within ~4 frames) keeps each frame's re-render,
+ * layout and paint small. Alerts and system events are never held back.
+ */
+const SNAPSHOTS_PER_FRAME = 60;
 const METRICS_CONCURRENCY = 6;
 
 function newer(a: { timestamp: string } | undefined, b: { timestamp: string }): boolean {
@@ -235,16 +241,23 @@ export class DeskModel {
     this.cancelFlush = null;
     if (this.pendingCount === 0) return;
     const s = this.store.getState();
-    const patch: Partial<DeskState> = { eventsApplied: s.eventsApplied + this.pendingCount };
+    const patch: Partial<DeskState> = {};
     let lastAt = s.lastEventAt;
+    let applied = this.pendingCount;
     if (this.pendingSnapshots.size) {
       const snapshots = { ...s.snapshots };
+      let n = 0;
+      // Map iteration follows arrival order: the oldest pending updates go first.
       for (const [id, snap] of this.pendingSnapshots) {
+        if (n++ >= SNAPSHOTS_PER_FRAME) break;
         if (newer(snapshots[id], snap)) snapshots[id] = snap;
         if (!lastAt || snap.timestamp > lastAt) lastAt = snap.timestamp;
+        this.pendingSnapshots.delete(id);
       }
+      applied -= this.pendingSnapshots.size;
       patch.snapshots = snapshots;
     }
+    patch.eventsApplied = s.eventsApplied + applied;
     if (this.pendingAlerts.size) {
       const alerts = { ...s.alerts };
       for (const [id, a] of this.pendingAlerts) if (newerAlert(alerts[id], a)) alerts[id] = a;
@@ -265,12 +278,12 @@ export class DeskModel {
       patch.notices = notices.length > MAX_NOTICES ? notices.slice(-MAX_NOTICES) : notices;
     }
     patch.lastEventAt = lastAt;
-    this.pendingSnapshots.clear();
     this.pendingAlerts.clear();
     this.pendingEscalations = [];
     this.pendingSystem = [];
-    this.pendingCount = 0;
+    this.pendingCount = this.pendingSnapshots.size;
     this.setAndRebuild(patch);
+    if (this.pendingCount) this.cancelFlush = this.scheduler(() => this.flush());
   }
 
   private setAndRebuild(patch: Partial<DeskState>): void {

@@ -5,8 +5,16 @@ import { renderDesk } from '../testing/render';
 
 afterEach(cleanup);
 
+function offset(row: HTMLElement): number {
+  return Number(/translateY\(([-\d.]+)px\)/.exec(row.style.transform)?.[1] ?? NaN);
+}
+
+/** Rows in the order they are shown (their DOM order is kept stable; position says where they are). */
 function rows() {
-  return screen.getAllByRole('row').filter((r) => r.hasAttribute('data-portfolio'));
+  return screen
+    .getAllByRole('row')
+    .filter((r) => r.hasAttribute('data-portfolio'))
+    .sort((a, b) => offset(a) - offset(b));
 }
 
 describe('the desk grid', () => {
@@ -84,7 +92,7 @@ describe('the desk grid', () => {
     handlers['portfolios.list'] = () => many;
     handlers['portfolios.metrics'] = (a) => snapshot(a.id);
     const { unmount } = await renderDesk({ handlers });
-    await waitFor(() => expect(screen.getByText('500 of 500 portfolios')).toBeTruthy());
+    await waitFor(() => expect(screen.getByText('500 of 500 portfolios')).toBeTruthy(), { timeout: 5000 });
     expect(rows().length).toBeGreaterThan(10);
     expect(rows().length).toBeLessThan(100);
     unmount();

@@ -1,12 +1,12 @@
 // The desk: every portfolio against its limits, worst first, with the live alerts beside it.
 import { observeElementRect, useVirtualizer, type Virtualizer } from '@tanstack/react-virtual';
-import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { memo, useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
 import { METRIC_INFO } from '../../../shared/metrics';
 import { AlertPanel } from '../components/AlertPanel';
 import { Glyph, LightLabel } from '../components/Light';
 import { useDesk, useDeskContext, useUi } from '../context';
 import { formatAmount, formatMetric, formatTime, formatUtilisation } from '../format';
-import { type BoardRow, KEY_METRICS, type KeyMetric } from '../state/board';
+import { type BoardRow, displayOrder, KEY_METRICS, type KeyMetric } from '../state/board';
 import { useShortcuts } from '../shortcuts';
 import { navigate } from '../ui';
 
@@ -21,7 +21,10 @@ const SHORT_LABEL: Record<KeyMetric, string> = {
   sharpe_ratio: 'Sharpe',
 };
 
-const COLS = `9.6rem 12rem 5.8rem repeat(${KEY_METRICS.length}, 9.2rem) 4.4rem 5.6rem`;
+const COL_WIDTHS_REM = [9.6, 12, 5.8, ...KEY_METRICS.map(() => 9.2), 4.4, 5.6];
+const COLS = COL_WIDTHS_REM.map((w) => `${w}rem`).join(' ');
+// An explicit width: 'max-content' would make the browser measure every cell on every update.
+const GRID_WIDTH = `${COL_WIDTHS_REM.reduce((a, b) => a + b, 0)}rem`;
 
 export type ShowFilter = 'all' | 'attention' | 'breach' | 'stale';
 
@@ -45,22 +48,15 @@ function cellTitle(row: BoardRow, m: KeyMetric): string {
 }
 
 const Row = memo(function Row({ row, selected, top, height, onSelect, onOpen }: { row: BoardRow; selected: boolean; top: number; height: number; onSelect: (id: string) => void; onOpen: (id: string) => void }) {
+  // Kept lean: this renders for every visible row on every update. Tooltips are built on hover
+  // (see describeCell) and each cell's shape comes from CSS on data-light.
   return (
-    <div
-      role="row"
-      aria-selected={selected}
-      data-portfolio={row.id}
-      data-light={row.light}
-      className={`grid-row${row.stale ? ' is-stale' : ''}`}
-      style={{ position: 'absolute', top: 0, left: 0, right: 0, height, transform: `translateY(${top}px)` }}
-      onClick={() => onSelect(row.id)}
-      onDoubleClick={() => onOpen(row.id)}
-    >
-      <div role="gridcell" className="cell" style={{ justifyContent: 'space-between' }} title={`Risk score: highest limit utilisation ${formatUtilisation(row.score)}`}>
+    <div role="row" aria-selected={selected} data-portfolio={row.id} data-light={row.light} className={`grid-row${row.stale ? ' is-stale' : ''}`} style={{ transform: `translateY(${top}px)`, height }} onClick={() => onSelect(row.id)} onDoubleClick={() => onOpen(row.id)}>
+      <div role="gridcell" className="cell status-cell" data-tip="score">
         <LightLabel light={row.light} />
         <span className="v num">{formatUtilisation(row.score)}</span>
       </div>
-      <div role="gridcell" className="pname" title={`${row.name} (${row.id})`}>
+      <div role="gridcell" className="pname" data-tip="name">
         {row.name}
       </div>
       <div role="gridcell" className="num">
@@ -68,15 +64,15 @@ const Row = memo(function Row({ row, selected, top, height, onSelect, onOpen }: 
       </div>
       {KEY_METRICS.map((m) => {
         const c = row.cells[m];
+        const v = formatMetric(m, c.value, row.currency);
         return (
-          <div role="gridcell" key={m} className={`cell ${c.light}`} title={cellTitle(row, m)} data-metric={m} data-light={c.light}>
-            <Glyph light={c.light} />
-            <span className="v">{formatMetric(m, c.value, row.currency)}</span>
+          <div role="gridcell" key={m} className={`cell ${c.light}`} data-metric={m} data-light={c.light}>
+            <span className="v">{v}</span>
             <span className="u">{c.threshold ? formatUtilisation(c.utilisation) : ''}</span>
           </div>
         );
       })}
-      <div role="gridcell" className="num" title={row.worstSeverity ? `${row.openAlerts} open, worst ${row.worstSeverity}` : 'no open alerts'}>
+      <div role="gridcell" className="num" data-tip="alerts">
         {row.openAlerts ? <span className={`sev ${row.worstSeverity}`}>{row.openAlerts}</span> : <span className="dim">0</span>}
       </div>
       <div role="gridcell" className="num muted">
@@ -85,6 +81,22 @@ const Row = memo(function Row({ row, selected, top, height, onSelect, onOpen }: 
     </div>
   );
 });
+
+/** The tooltip of a grid cell, built when the pointer reaches it rather than on every render. */
+export function describeCell(row: BoardRow, cell: HTMLElement): string {
+  const m = cell.getAttribute('data-metric') as KeyMetric | null;
+  if (m) return cellTitle(row, m);
+  switch (cell.getAttribute('data-tip')) {
+    case 'score':
+      return `Risk score: highest limit utilisation ${formatUtilisation(row.score)}${row.breaches ? ` · ${row.breaches} limit(s) breached` : ''}`;
+    case 'name':
+      return `${row.name} (${row.id})`;
+    case 'alerts':
+      return row.worstSeverity ? `${row.openAlerts} open, worst ${row.worstSeverity}` : 'no open alerts';
+    default:
+      return '';
+  }
+}
 
 // happy-dom and a hidden container measure 0 x 0; fall back to a screenful so rows still render.
 const FALLBACK_RECT = { width: 1600, height: 900 };
@@ -97,9 +109,58 @@ function rowHeightPx(): number {
 
 const FREEZE_AFTER_KEY_MS = 4000;
 
+const SHOW_OPTIONS = [
+  ['all', 'All'],
+  ['attention', 'Amber + red'],
+  ['breach', 'Breaches'],
+  ['stale', 'Stale'],
+] as const;
+
+/** Its own component: it must not re-render (and touch the input) on every figure update. */
+const DeskToolbar = memo(function DeskToolbar({ filterRef, show, setShow, frozen, onEnter }: { filterRef: React.RefObject<HTMLInputElement | null>; show: ShowFilter; setShow: (s: ShowFilter) => void; frozen: boolean; onEnter: () => void }) {
+  const { ui } = useDeskContext();
+  const filter = useUi((s) => s.filter);
+  return (
+    <div className="toolbar">
+      <h2>Desk</h2>
+      <input
+        ref={filterRef}
+        className="filter"
+        type="search"
+        placeholder="Filter portfolios  /"
+        aria-label="Filter portfolios"
+        value={filter}
+        onChange={(e) => ui.setState({ filter: e.target.value })}
+        onKeyDown={(e) => {
+          if (e.key === 'Escape') {
+            ui.setState({ filter: '' });
+            e.currentTarget.blur();
+          }
+          if (e.key === 'Enter' || e.key === 'ArrowDown') {
+            e.currentTarget.blur();
+            onEnter();
+          }
+        }}
+      />
+      <div className="segmented" role="group" aria-label="Show">
+        {SHOW_OPTIONS.map(([v, label]) => (
+          <button key={v} type="button" aria-pressed={show === v} onClick={() => setShow(v)}>
+            {label}
+          </button>
+        ))}
+      </div>
+      <span className="muted" style={{ marginLeft: 'auto' }}>
+        {frozen ? 'order held while you look' : 'worst first · new breaches at once, re-sorted every 5 s'}
+      </span>
+    </div>
+  );
+});
+
 export function DeskView() {
   const { ui, model } = useDeskContext();
-  const board = useDesk((s) => s.board);
+  // The grid renders from a deferred copy of the board: React re-renders the rows in the
+  // background in small slices, so a burst of 200 updates never blocks input for long.
+  const board = useDeferredValue(useDesk((s) => s.board));
   const loaded = useDesk((s) => s.loaded);
   const filter = useUi((s) => s.filter);
   const selected = useUi((s) => s.selectedPortfolio);
@@ -109,14 +170,15 @@ export function DeskView() {
   const filterRef = useRef<HTMLInputElement>(null);
   const scrollRef = useRef<HTMLDivElement>(null);
 
-  // Rows re-sort live, worst first, except while the pointer is over the grid or just after a
-  // keyboard move: a row must not jump away from under the user's hand or eye.
-  const frozenOrder = useRef<string[] | null>(null);
+  // Worst first, but calm: a new breach reorders at once, anything else every few seconds
+  // (displayOrder), and nothing moves while the pointer is over the grid or just after a keyboard
+  // move: a row must not jump away from under the user's hand or eye.
+  const shown = useRef<{ order: string[]; at: number } | null>(null);
   const [hovering, setHovering] = useState(false);
   const [keyFreezeUntil, setKeyFreezeUntil] = useState(0);
   const frozen = hovering || keyFreezeUntil > 0;
-  if (!frozen) frozenOrder.current = null;
-  else if (!frozenOrder.current) frozenOrder.current = board.order;
+  if (!frozen || !shown.current) shown.current = displayOrder(shown.current, board, Date.now());
+  const baseOrder = shown.current.order;
   useEffect(() => {
     if (!keyFreezeUntil) return;
     const t = setTimeout(() => setKeyFreezeUntil(0), Math.max(0, keyFreezeUntil - Date.now()));
@@ -124,12 +186,10 @@ export function DeskView() {
   }, [keyFreezeUntil]);
 
   const order = useMemo(() => {
-    const base = frozenOrder.current ?? board.order;
-    const known = new Set(base);
-    const all = base.filter((id) => board.rows[id]).concat(board.order.filter((id) => !known.has(id)));
+    const known = new Set(baseOrder);
+    const all = baseOrder.filter((id) => board.rows[id]).concat(board.order.filter((id) => !known.has(id)));
     return all.filter((id) => matchesFilter(board.rows[id], filter, show));
-    // frozenOrder is read through a ref on purpose: it changes only with `frozen`.
-  }, [board, filter, show, frozen]);
+  }, [board, baseOrder, filter, show]);
 
   useEffect(() => {
     const onResize = () => setRowHeight(rowHeightPx());
@@ -141,7 +201,7 @@ export function DeskView() {
     count: order.length,
     getScrollElement: () => scrollRef.current,
     estimateSize: () => rowHeight,
-    overscan: 12,
+    overscan: 5,
     initialRect: FALLBACK_RECT,
     observeElementRect: observeRect,
     getItemKey: (i) => order[i],
@@ -149,6 +209,9 @@ export function DeskView() {
   useEffect(() => virtualizer.measure(), [rowHeight, virtualizer]);
 
   const select = useCallback((id: string) => ui.setState({ selectedPortfolio: id }), [ui]);
+  const orderRef = useRef(order);
+  orderRef.current = order;
+  const selectFirst = useCallback(() => orderRef.current.length && select(orderRef.current[0]), [select]);
   const open = useCallback((id: string) => navigate(ui, { view: 'portfolio', arg: id }), [ui]);
 
   const move = (delta: number) => {
@@ -172,51 +235,15 @@ export function DeskView() {
     () => blocked,
   );
 
-  const items = virtualizer.getVirtualItems();
+  // Rows are positioned absolutely, so their DOM order is free: keeping it stable (by id) means a
+  // re-sort moves no DOM nodes, it only changes each row's offset.
+  const items = [...virtualizer.getVirtualItems()].sort((a, b) => (order[a.index] < order[b.index] ? -1 : 1));
   return (
     <div className="desk">
       <section className="grid-wrap" aria-label="Portfolios against their limits">
-        <div className="toolbar">
-          <h2>Desk</h2>
-          <input
-            ref={filterRef}
-            className="filter"
-            type="search"
-            placeholder="Filter portfolios  /"
-            aria-label="Filter portfolios"
-            value={filter}
-            onChange={(e) => ui.setState({ filter: e.target.value })}
-            onKeyDown={(e) => {
-              if (e.key === 'Escape') {
-                ui.setState({ filter: '' });
-                e.currentTarget.blur();
-              }
-              if (e.key === 'Enter' || e.key === 'ArrowDown') {
-                e.currentTarget.blur();
-                if (order.length) select(order[0]);
-              }
-            }}
-          />
-          <div className="segmented" role="group" aria-label="Show">
-            {(
-              [
-                ['all', 'All'],
-                ['attention', 'Amber + red'],
-                ['breach', 'Breaches'],
-                ['stale', 'Stale'],
-              ] as const
-            ).map(([v, label]) => (
-              <button key={v} type="button" aria-pressed={show === v} onClick={() => setShow(v)}>
-                {label}
-              </button>
-            ))}
-          </div>
-          <span className="muted" style={{ marginLeft: 'auto' }}>
-            {frozen ? 'order held while you look' : 'worst first'}
-          </span>
-        </div>
+        <DeskToolbar filterRef={filterRef} show={show} setShow={setShow} frozen={frozen} onEnter={selectFirst} />
         <div className="grid-scroll" ref={scrollRef} role="grid" aria-rowcount={order.length + 1} aria-label="Traffic lights" style={{ ['--cols' as string]: COLS }}>
-          <div className="grid-row grid-head" role="row" style={{ minWidth: 'max-content' }}>
+          <div className="grid-row grid-head" role="row" style={{ width: GRID_WIDTH }}>
             <div role="columnheader">Status · score</div>
             <div role="columnheader">Portfolio</div>
             <div role="columnheader" className="num">
@@ -234,7 +261,18 @@ export function DeskView() {
               Updated
             </div>
           </div>
-          <div className="grid-body" style={{ height: virtualizer.getTotalSize(), position: 'relative', minWidth: 'max-content' }} onMouseEnter={() => setHovering(true)} onMouseLeave={() => setHovering(false)}>
+          <div
+            className="grid-body"
+            style={{ height: virtualizer.getTotalSize(), position: 'relative', width: GRID_WIDTH }}
+            onMouseEnter={() => setHovering(true)}
+            onMouseLeave={() => setHovering(false)}
+            onMouseOver={(e) => {
+              const cell = (e.target as HTMLElement).closest<HTMLElement>('[role="gridcell"]');
+              const id = cell?.parentElement?.getAttribute('data-portfolio');
+              const row = id ? board.rows[id] : undefined;
+              if (cell && row) cell.title = describeCell(row, cell);
+            }}
+          >
             {items.map((item) => {
               const id = order[item.index];
               return <Row key={id} row={board.rows[id]} selected={id === selected} top={item.start} height={rowHeight} onSelect={select} onOpen={open} />;
