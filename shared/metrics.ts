@@ -110,3 +110,56 @@ export const METRIC_INFO: Record<MetricPath, { label: string; kind: 'return' | '
   'concentration_risk.effective_positions': { label: 'Effective positions', kind: 'count' },
   'concentration_risk.top5': { label: 'Top 5 share', kind: 'share' },
 };
+
+/** Component VaR of one position: its share of the portfolio VaR (a return, like `var_95`); the components sum to the portfolio figure. */
+export interface ComponentVar {
+  historical_95: MetricValue;
+  historical_99: MetricValue;
+  parametric_95: MetricValue;
+  parametric_99: MetricValue;
+}
+
+/** One holding as the risk engine sees it. */
+export interface PositionRisk {
+  symbol: string;
+  quantity: number;
+  multiplier: number;
+  /** Latest price (carried forward when the symbol had no close on the latest date). */
+  price: number;
+  /** quantity * multiplier * price */
+  market_value: number;
+  /** market_value / NAV; null when NAV is not positive. */
+  weight: MetricValue;
+  component_var: ComponentVar;
+}
+
+/** Kupiec proportion-of-failures test of a historical VaR over the window. */
+export interface VarBacktest {
+  /** 0.95 or 0.99 */
+  confidence: number;
+  /** Days tested (each against the VaR of the `window` returns before it). */
+  days: number;
+  exceptions: number;
+  expected: number;
+  lr_statistic: number;
+  /** chi-square(1) survival of the LR statistic. */
+  p_value: number;
+  /** Not rejected at the 95% level (p_value >= 0.05). */
+  passed: boolean;
+}
+
+/** Everything the dashboard draws for one portfolio beyond the headline metrics. */
+export interface RiskDetail {
+  portfolio_id: string;
+  as_of: string;
+  observations: number;
+  metrics: RiskMetrics;
+  null_reasons: Partial<Record<MetricPath, string>>;
+  /** Holdings, ordered by symbol. */
+  positions: PositionRisk[];
+  /** Pearson correlation of the holdings' returns over the window; `matrix[i][j]` pairs symbols[i] and symbols[j]; null where a holding's returns do not vary. */
+  correlation: { symbols: string[]; matrix: MetricValue[][] };
+  backtest: { var_95: VarBacktest | null; var_99: VarBacktest | null };
+  /** Why a detail figure is null: keys `component_var.historical`, `component_var.parametric`, `correlation`, `backtest`. */
+  detail_null_reasons: Record<string, string>;
+}

@@ -19,7 +19,7 @@ function run(...args: string[]) {
 }
 
 describe('risk-desk CLI', () => {
-  it.each([[], ['serve'], ['import']])('prints help for %j', (...cmd) => {
+  it.each([[], ['serve'], ['import'], ['metrics']])('prints help for %j', (...cmd) => {
     const r = run(...cmd.flat(), '--help');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/Usage: risk-desk/);
@@ -55,5 +55,89 @@ describe('risk-desk CLI', () => {
     const r = run('import', '--db', path.join(tmp.dir, 'x.db'));
     expect(r.code).not.toBe(0);
     expect(r.stderr).toMatch(/give at least one of --prices, --positions, --portfolios/);
+  });
+
+  describe('metrics', () => {
+    // The hand-computed book of electron/core/risk/book.test.ts: A 100, 110, 99, (missing), 108.9; B 50, 50, 55, 44, 44.
+    const prices = () => writeFile(tmp.dir, 'm-prices.csv', 'date,A,B\n2026-01-05,100,50\n2026-01-06,110,50\n2026-01-07,99,55\n2026-01-08,,44\n2026-01-09,108.9,44\n');
+    const positions = () => writeFile(tmp.dir, 'm-pos.csv', 'portfolio_id,symbol,quantity\ngiven,A,10\ngiven,B,-20\nderived,A,10\nderived,B,-20\n');
+    const portfolios = () => writeFile(tmp.dir, 'm-pf.csv', 'portfolio_id,name,nav\ngiven,Given,2000\nderived,Derived,\nempty,Empty,1000\n');
+
+    it('prints every metric as JSON, one object per portfolio', () => {
+      const r = run('metrics', '--prices', prices(), '--positions', positions(), '--portfolios', portfolios());
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      const rows = JSON.parse(r.stdout);
+      expect(rows.map((x: { portfolio_id: string }) => x.portfolio_id)).toEqual(['given', 'derived', 'empty']);
+      const given = rows[0];
+      expect(given.as_of).toBe('2026-01-09');
+      expect(given.observations).toBe(4);
+      expect(given.var_95).toBeCloseTo(-0.09845 + 0.1529 * 0.15, 15);
+      expect(given.var_95_amount).toBeCloseTo((-0.09845 + 0.1529 * 0.15) * 2000, 11);
+      expect(given.nav).toBe(2000);
+      expect(given.concentration_risk.max_position).toBeCloseTo(0.5445, 15);
+      expect(given.null_reasons).toEqual({});
+      expect(rows[1].nav).toBe(209); // derived: net market value
+      expect(rows[2].var_95).toBeNull();
+      expect(rows[2].null_reasons.var_95).toMatch(/no positions/);
+    });
+
+    it('derives every NAV without --portfolios, and takes --window, --periods-per-year and --risk-free', () => {
+      const r = run('metrics', '--prices', prices(), '--positions', positions(), '--window', '2', '--periods-per-year', '12', '--risk-free', '0.001');
+      expect(r.code).toBe(0);
+      const rows = JSON.parse(r.stdout);
+      expect(rows.map((x: { portfolio_id: string }) => x.portfolio_id)).toEqual(['given', 'derived']);
+      expect(rows[0].nav).toBe(209);
+      expect(rows[0].observations).toBe(2);
+      // Window: P&L 176, 108.9 over NAV 209; Sharpe of r - 0.001 annualised with sqrt(12).
+      const r1 = 176 / 209, r2 = 108.9 / 209;
+      const sd = Math.abs(r1 - r2) / Math.sqrt(2);
+      expect(rows[0].sharpe_ratio).toBeCloseTo((((r1 + r2) / 2 - 0.001) / sd) * Math.sqrt(12), 12);
+    });
+
+    it('prints CSV with dotted column names, an empty cell for null, and the reasons', () => {
+      const r = run('metrics', '--prices', prices(), '--positions', positions(), '--portfolios', portfolios(), '--format', 'csv');
+      expect(r.code).toBe(0);
+      const lines = r.stdout.trim().split('\n');
+      expect(lines).toHaveLength(4);
+      const header = lines[0].split(',');
+      expect(header.slice(0, 4)).toEqual(['portfolio_id', 'as_of', 'observations', 'var_95']);
+      expect(header).toContain('concentration_risk.top5');
+      expect(header.at(-1)).toBe('null_reasons');
+      const given = Object.fromEntries(lines[1].split(',').map((v, i) => [header[i], v]));
+      expect(Number(given.var_95)).toBeCloseTo(-0.075515, 15);
+      expect(given['concentration_risk.top5']).toBe('1');
+      const empty = lines[3];
+      expect(empty.startsWith('empty,2026-01-09,4,,')).toBe(true);
+      expect(empty).toMatch(/var_95: portfolio holds no positions/);
+    });
+
+    it('prints an aligned table for people', () => {
+      const r = run('metrics', '--prices', prices(), '--positions', positions(), '--portfolios', portfolios(), '--format', 'table');
+      expect(r.code).toBe(0);
+      const lines = r.stdout.split('\n');
+      expect(lines[0]).toMatch(/^portfolio_id\s+as_of\s+observations\s+var_95\s+var_99/);
+      expect(lines[2]).toMatch(/^given\s+2026-01-09\s+4\s+-7\.55%/);
+      // Columns line up: every row is as wide as the dashes under the header.
+      expect(lines[2].length).toBeLessThanOrEqual(lines[1].length);
+      expect(r.stdout).toMatch(/n\/a:\n\s+empty var_95: portfolio holds no positions/);
+    });
+
+    const bad: [string, () => string[], RegExp][] = [
+      ['a missing file', () => ['--prices', `${tmp.dir}/nope.csv`, '--positions', positions()], /nope\.csv: file not found/],
+      ['a malformed price', () => ['--prices', writeFile(tmp.dir, 'bp.csv', 'date,A\n2026-01-05,100\n2026-01-06,abc\n'), '--positions', positions()], /bp\.csv: line 3, field "A": "abc" is not a price/],
+      ['an unknown symbol', () => ['--prices', prices(), '--positions', writeFile(tmp.dir, 'us.csv', 'portfolio_id,symbol,quantity\np,A,1\np,ZZZ,2\n')], /us\.csv: line 3, field "symbol": unknown symbol "ZZZ": it has no prices/],
+      ['a portfolio missing from --portfolios', () => ['--prices', prices(), '--positions', writeFile(tmp.dir, 'up.csv', 'portfolio_id,symbol,quantity\nnope,A,1\n'), '--portfolios', portfolios()], /up\.csv: line 2, field "portfolio_id": unknown portfolio "nope"/],
+      ['a bad window', () => ['--prices', prices(), '--positions', positions(), '--window', '0'], /--window.*whole number, at least 1/],
+      ['a bad format', () => ['--prices', prices(), '--positions', positions(), '--format', 'xml'], /--format.*xml/],
+      ['a missing flag', () => ['--prices', prices()], /--positions/],
+    ];
+    it.each(bad)('rejects %s with one line and exit code 2', (_name, args, message) => {
+      const r = run('metrics', ...args());
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toMatch(message);
+      expect(r.stderr.trim().split('\n')[0]).toMatch(/^risk-desk: /);
+    });
   });
 });

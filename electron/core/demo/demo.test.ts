@@ -58,6 +58,14 @@ describe('demo book', () => {
     expect(store.book.countPrices()).toBe(DEMO_INSTRUMENTS.length * DEMO_DAYS);
     expect(store.book.listPrices().at(-1)!.date).toBe('2026-11-25');
     expect(store.thresholds.list().length).toBeGreaterThan(3);
+    // Escalation: on-call at once, head of risk at 15 min, CRO at 30 min for CRITICAL; every severity has a rule.
+    expect(store.contacts.list().map((c) => c.role)).toEqual(['on_call_risk', 'head_of_risk', 'cro']);
+    expect(store.escalation.listRules().map((r) => r.severity).sort()).toEqual(['CRITICAL', 'HIGH', 'LOW', 'MEDIUM']);
+    expect(store.escalation.matchRule('CRITICAL', 'levered_book')!.steps.map((s) => [s.delay_minutes, s.recipients, s.channels])).toEqual([
+      [0, [{ role: 'on_call_risk' }], ['email', 'desktop']],
+      [15, [{ role: 'head_of_risk' }], ['both']],
+      [30, [{ role: 'cro' }], ['both']],
+    ]);
     // Weights become share counts at the last close: the levered book's gross is about 3.5x NAV.
     const lastClose = new Map(store.book.listPrices().filter((p) => p.date === '2026-11-25').map((p) => [p.symbol, p.close]));
     const gross = store.book.listPositions('levered_book').reduce((a, p) => a + Math.abs(p.quantity * lastClose.get(p.symbol)!), 0);

@@ -200,7 +200,7 @@ export const DEMO_PORTFOLIOS: DemoPortfolio[] = [
     nav: 50_000_000,
     currency: 'USD',
     description: 'Diversified long-only global equities',
-    weights: { SPY: 0.3, EFA: 0.2, EEM: 0.1, AAPL: 0.05, MSFT: 0.05, JPM: 0.05, JNJ: 0.05, XOM: 0.05, PG: 0.05, CAT: 0.05, GLD: 0.05 },
+    weights: { SPY: 0.28, EFA: 0.22, EEM: 0.1, AAPL: 0.05, MSFT: 0.05, JPM: 0.05, JNJ: 0.05, XOM: 0.05, PG: 0.05, CAT: 0.05, GLD: 0.05 },
   },
   {
     id: 'tech_growth',
@@ -224,7 +224,7 @@ export const DEMO_PORTFOLIOS: DemoPortfolio[] = [
     nav: 30_000_000,
     currency: 'USD',
     description: 'Cross-asset ETF macro book',
-    weights: { SPY: 0.3, TLT: 0.25, GLD: 0.15, USO: 0.1, EEM: 0.15, IEF: 0.2, HYG: -0.15 },
+    weights: { SPY: 0.27, TLT: 0.25, GLD: 0.15, USO: 0.1, EEM: 0.15, IEF: 0.23, HYG: -0.15 },
   },
   {
     id: 'low_vol_income',

@@ -202,7 +202,9 @@ export const notificationLogs = sqliteTable(
     channel: text('channel').notNull(),
     recipient: text('recipient').notNull(),
     severity: text('severity').notNull(),
-    /** 'queued' | 'sending' | 'sent' | 'failed' | 'expired' | 'suppressed' | 'batched' */
+    /** The contact addressed (null for desktop notifications and test messages). */
+    contactId: integer('contact_id').references(() => contacts.id, { onDelete: 'set null' }),
+    /** 'queued' | 'sending' | 'sent' | 'failed' | 'expired' | 'cancelled' | 'batched' */
     status: text('status').notNull(),
     subject: text('subject'),
     body: text('body').notNull(),
@@ -214,9 +216,16 @@ export const notificationLogs = sqliteTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
     sentAt: text('sent_at'),
+    /** When the row was claimed for delivery (queued -> sending). */
+    claimedAt: text('claimed_at'),
+    /** For a row folded into a digest: the digest row that carries it. */
+    batchId: integer('batch_id'),
+    /** For a fallback SMS: the email row it stands in for. */
+    fallbackOf: integer('fallback_of'),
   },
   (t) => [
     index('notification_logs_due_idx').on(t.status, t.nextAttemptAt),
+    index('notification_logs_batch_idx').on(t.batchId),
     index('notification_logs_alert_idx').on(t.alertId),
     index('notification_logs_created_idx').on(t.createdAt),
   ],
@@ -265,7 +274,7 @@ export const escalationSteps = sqliteTable(
     delayMinutes: real('delay_minutes').notNull(),
     /** JSON array of recipients: {"contact_id":1} or {"role":"head_of_risk"}. */
     recipients: text('recipients').notNull(),
-    /** 'email' | 'sms' | 'both' | 'desktop' | 'webhook' */
+    /** Comma-separated channels of 'email' | 'sms' | 'both' | 'desktop' | 'webhook' (e.g. 'email,desktop'). */
     channel: text('channel').notNull(),
   },
   (t) => [uniqueIndex('escalation_steps_order_idx').on(t.ruleId, t.stepOrder)],
@@ -279,6 +288,8 @@ export const escalationEvents = sqliteTable(
     alertId: integer('alert_id')
       .notNull()
       .references(() => riskAlerts.id, { onDelete: 'cascade' }),
+    /** Escalation round: 0 from the trigger, +1 each time the alert re-escalates (reopened, upgraded). */
+    round: integer('round').notNull().default(0),
     stepIndex: integer('step_index').notNull(),
     repeatIndex: integer('repeat_index').notNull().default(0),
     level: text('level').notNull(),
@@ -290,7 +301,7 @@ export const escalationEvents = sqliteTable(
     createdAt: createdAt(),
   },
   (t) => [
-    uniqueIndex('escalation_events_step_idx').on(t.alertId, t.stepIndex, t.repeatIndex),
+    uniqueIndex('escalation_events_step_idx').on(t.alertId, t.round, t.stepIndex, t.repeatIndex),
     index('escalation_events_due_idx').on(t.status, t.dueAt),
   ],
 );

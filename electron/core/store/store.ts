@@ -2,14 +2,26 @@
 import type { Clock } from '../ports';
 import { systemClock } from '../ports';
 import { openDatabase, type Db, type OpenedDatabase } from './db';
+import { AlertRepository } from './repositories/alerts';
 import { AuditRepository } from './repositories/audit';
 import { BookRepository } from './repositories/book';
+import { ContactRepository } from './repositories/contacts';
+import { EscalationRepository } from './repositories/escalation';
+import { NotificationRepository } from './repositories/notifications';
+import { SettingsRepository } from './repositories/settings';
+import { TemplateRepository } from './repositories/templates';
 import { ThresholdRepository } from './repositories/thresholds';
 
 export class Store {
   readonly book: BookRepository;
   readonly thresholds: ThresholdRepository;
+  readonly alerts: AlertRepository;
   readonly audit: AuditRepository;
+  readonly notifications: NotificationRepository;
+  readonly contacts: ContactRepository;
+  readonly escalation: EscalationRepository;
+  readonly templates: TemplateRepository;
+  readonly settings: SettingsRepository;
 
   private constructor(
     private readonly opened: OpenedDatabase,
@@ -19,6 +31,12 @@ export class Store {
     this.audit = new AuditRepository(opened.db, now);
     this.book = new BookRepository(opened.db, now);
     this.thresholds = new ThresholdRepository(opened.db, this.audit, now);
+    this.alerts = new AlertRepository(opened.db, this.audit, now);
+    this.notifications = new NotificationRepository(opened.db, now);
+    this.contacts = new ContactRepository(opened.db, this.audit, now);
+    this.escalation = new EscalationRepository(opened.db, this.audit, now);
+    this.templates = new TemplateRepository(opened.db, this.audit, now);
+    this.settings = new SettingsRepository(opened.db, this.audit, now);
   }
 
   /** Opens the file (created and migrated if new). */

@@ -1,0 +1,84 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_TEMPLATES } from './defaults';
+import { alertVariables, sampleAlert, SMS_MAX, TemplateEngine, TemplateError, truncateSms, utilisation } from './templates';
+
+const engine = new TemplateEngine();
+const { alert, ctx } = sampleAlert();
+
+function templateError(fn: () => unknown): TemplateError {
+  try {
+    fn();
+  } catch (err) {
+    expect(err).toBeInstanceOf(TemplateError);
+    return err as TemplateError;
+  }
+  throw new Error('expected a TemplateError');
+}
+
+describe('templates', () => {
+  it('renders the default new_alert template with the alert fields, formatted by metric kind', () => {
+    const r = engine.render('new_alert', DEFAULT_TEMPLATES.new_alert, alertVariables(alert, ctx));
+    expect(r.subject).toBe('[CRITICAL] Global Macro: VaR 99% -6.12% breaches -5.00%');
+    expect(r.body).toContain('Utilisation: 122.4%');
+    expect(r.body).toContain('Since:       2026-01-02T14:02:00.000Z');
+    expect(r.sms).toBe('CRITICAL #42 global_macro VaR 99% -6.12% vs limit -5.00% (122.4%). Ack in Risk Desk.');
+    expect(r.sms_truncated).toBe(false);
+  });
+
+  it('every default template renders an SMS within 160 characters for the sample alert', () => {
+    for (const kind of ['new_alert', 'escalation', 'resolution'] as const) {
+      const r = engine.render(kind, DEFAULT_TEMPLATES[kind], alertVariables(alert, ctx));
+      expect(r.sms.length).toBeLessThanOrEqual(SMS_MAX);
+      expect(r.sms_truncated).toBe(false);
+    }
+  });
+
+  it('rejects a broken template with the part, line and column', () => {
+    const e = templateError(() => engine.check('new_alert', { ...DEFAULT_TEMPLATES.new_alert, body: 'line one\nValue: {{ current_value | shout }}' }));
+    expect([e.part, e.line, e.column]).toEqual(['body', 2, 8]);
+    expect(e.message).toBe('new_alert template, body, line 2, column 8: undefined filter: shout');
+    const unclosed = templateError(() => engine.check('escalation', { ...DEFAULT_TEMPLATES.escalation, subject: 'x\n\n{% if severity %}open' }));
+    expect([unclosed.part, unclosed.line]).toEqual(['subject', 3]);
+  });
+
+  it('refuses include, render and layout: templates cannot read files', () => {
+    for (const tag of ['include', 'render', 'layout']) {
+      const e = templateError(() => engine.check('new_alert', { ...DEFAULT_TEMPLATES.new_alert, body: `{% ${tag} '/etc/passwd' %}` }));
+      expect(e.message).toMatch(/not allowed: templates cannot read files/);
+    }
+  });
+
+  it('stops a template that would exhaust memory', () => {
+    const e = templateError(() => engine.render('new_alert', { ...DEFAULT_TEMPLATES.new_alert, body: '{% for i in (1..100000000) %}{{ i }}{% endfor %}' }, {}));
+    expect(e.message).toMatch(/limit/);
+  });
+
+  it('sees own properties only (no prototype walking)', () => {
+    const r = engine.render('new_alert', { subject: '{{ portfolio.constructor }}x', body: '{{ portfolio.length }}', sms: 's' }, { portfolio: 'abc' });
+    expect(r.subject).toBe('x');
+  });
+
+  it('utilisation is the share of the limit used, in percent', () => {
+    expect(utilisation(-0.06, -0.05)).toBe(120);
+    expect(utilisation(2.4, 3)).toBe(80);
+    expect(utilisation(null, 3)).toBeNull();
+    expect(utilisation(1, 0)).toBeNull();
+  });
+});
+
+describe('truncateSms', () => {
+  it('keeps at most 160 characters, never splits a character, and marks the cut', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme', maxLength: 400 }), (s) => {
+        const r = truncateSms(s);
+        const chars = Array.from(r.text);
+        expect(chars.length).toBeLessThanOrEqual(SMS_MAX);
+        expect(r.text).not.toMatch(/[\uD800-\uDBFF]$/); // no lone high surrogate at the end
+        expect(r.truncated).toBe(r.length > SMS_MAX);
+        if (r.truncated) expect(r.text.endsWith('...')).toBe(true);
+        else expect(r.text).toBe(s.replace(/\s+/g, ' ').trim());
+      }),
+    );
+  });
+});

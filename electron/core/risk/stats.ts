@@ -1,0 +1,259 @@
+// Statistics over a return series, with the conventions of docs/metrics.md (numpy-style
+// percentiles, empyrical-style ratios). Pure functions over Float64Arrays. Each states what it
+// needs (how many returns, a non-zero deviation); the metric assembler (metrics.ts) checks
+// those preconditions and turns the cases that cannot be computed into null with a reason.
+
+/** Standard normal quantiles Φ⁻¹(0.05) and Φ⁻¹(0.01) (the values scipy.stats.norm.ppf prints). */
+export const Z_95 = -1.6448536269514729;
+export const Z_99 = -2.3263478740408408;
+
+/** Tail probabilities of the 95% and 99% figures. */
+export const TAIL_95 = 0.05;
+export const TAIL_99 = 0.01;
+
+export function sum(x: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < x.length; i++) s += x[i];
+  return s;
+}
+
+/** Needs at least 1 value. */
+export function mean(x: Float64Array): number {
+  return sum(x) / x.length;
+}
+
+/** True when every value is the same (so any deviation is exactly 0, not a rounding residue). */
+export function isConstant(x: Float64Array): boolean {
+  for (let i = 1; i < x.length; i++) if (x[i] !== x[0]) return false;
+  return true;
+}
+
+/**
+ * Sample standard deviation (ddof = 1), two-pass. Needs at least 2 values. Exactly 0 when every
+ * value is equal: a mean that rounds off the common value must not leave a 1e-18 "deviation"
+ * for a ratio to divide by.
+ */
+export function stdev(x: Float64Array): number {
+  if (isConstant(x)) return 0;
+  const m = mean(x);
+  let ss = 0;
+  for (let i = 0; i < x.length; i++) {
+    const d = x[i] - m;
+    ss += d * d;
+  }
+  return Math.sqrt(ss / (x.length - 1));
+}
+
+/** numpy's `_lerp`: a + (b - a) t, computed from b's side when t >= 0.5 (as numpy does). */
+export function lerp(a: number, b: number, t: number): number {
+  const d = b - a;
+  return t >= 0.5 ? b - d * (1 - t) : a + d * t;
+}
+
+/**
+ * The k smallest values of x in ascending order (k <= x.length), by one pass that keeps a sorted
+ * buffer: O(n) for the small k a tail needs, where a full sort would be O(n log n).
+ */
+export function smallest(x: Float64Array, k: number, out: Float64Array = new Float64Array(k)): Float64Array {
+  let m = 0;
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i];
+    let j: number;
+    if (m < k) j = m++;
+    else if (v < out[k - 1]) j = k - 1;
+    else continue;
+    while (j > 0 && out[j - 1] > v) {
+      out[j] = out[j - 1];
+      j--;
+    }
+    out[j] = v;
+  }
+  return out;
+}
+
+/** Where the q-quantile of n sorted values falls: order statistic `lo` plus fraction `g` toward lo + 1 (numpy "linear"). */
+export function quantilePosition(n: number, q: number): { lo: number; hi: number; g: number } {
+  const h = (n - 1) * q;
+  const lo = Math.floor(h);
+  return { lo, hi: Math.min(lo + 1, n - 1), g: h - lo };
+}
+
+/** How many of the smallest values the `tail` figures (VaR and CVaR) read: order statistics 0..lo+1. */
+export function tailSize(n: number, tail: number): number {
+  return Math.min(quantilePosition(n, tail).lo + 2, n);
+}
+
+/** Historical VaR from the ascending `sorted` smallest values of a series of n (at least tailSize(n, tail) of them). */
+export function varFromSorted(sorted: Float64Array, n: number, tail: number): number {
+  const { lo, hi, g } = quantilePosition(n, tail);
+  return lerp(sorted[lo], sorted[hi], g);
+}
+
+/** CVaR (expected shortfall) from the ascending smallest values: the mean of the k + 1 smallest, k = floor((n - 1) * tail). */
+export function cvarFromSorted(sorted: Float64Array, n: number, tail: number): number {
+  const k = Math.floor((n - 1) * tail);
+  let s = 0;
+  for (let i = 0; i <= k; i++) s += sorted[i];
+  return s / (k + 1);
+}
+
+/** numpy `percentile(x, 100 * q)` with the default linear interpolation. Needs at least 1 value. */
+export function percentile(x: Float64Array, q: number): number {
+  const sorted = Float64Array.from(x).sort();
+  const { lo, hi, g } = quantilePosition(x.length, q);
+  return lerp(sorted[lo], sorted[hi], g);
+}
+
+/** Historical VaR: the `tail` quantile of the returns (negative = loss). Needs at least 1 return. */
+export function historicalVar(r: Float64Array, tail: number): number {
+  return varFromSorted(smallest(r, tailSize(r.length, tail)), r.length, tail);
+}
+
+/** Expected shortfall: the mean of the k + 1 smallest returns, k = floor((T - 1) * tail). Needs at least 1 return. */
+export function cvar(r: Float64Array, tail: number): number {
+  const k = Math.floor((r.length - 1) * tail);
+  return cvarFromSorted(smallest(r, k + 1), r.length, tail);
+}
+
+/** Gaussian VaR: mean + z * std (ddof 1). Needs at least 2 returns. */
+export function parametricVar(r: Float64Array, z: number): number {
+  return mean(r) + z * stdev(r);
+}
+
+/** Annualised volatility: std (ddof 1) * sqrt(A). Needs at least 2 returns. */
+export function volatility(r: Float64Array, periodsPerYear: number): number {
+  return stdev(r) * Math.sqrt(periodsPerYear);
+}
+
+/**
+ * Largest peak-to-trough fall of wealth W0 = 1, W[t] = W[t-1] (1 + r[t]), as a fraction of the
+ * peak (the starting value counts as a peak). 0 or negative. Needs at least 1 return.
+ */
+export function maxDrawdown(r: Float64Array): number {
+  let w = 1;
+  let peak = 1;
+  let mdd = 0;
+  // Math.max/min rather than ifs: branch-free, so random-looking returns cost no mispredictions.
+  for (let i = 0; i < r.length; i++) {
+    w *= 1 + r[i];
+    peak = Math.max(peak, w);
+    mdd = Math.min(mdd, (w - peak) / peak);
+  }
+  return mdd;
+}
+
+/** Ending wealth of 1 invested: prod(1 + r). */
+export function endingWealth(r: Float64Array): number {
+  let w = 1;
+  for (let i = 0; i < r.length; i++) w *= 1 + r[i];
+  return w;
+}
+
+/** Compound annual growth rate prod(1 + r)^(A / T) - 1. NaN when wealth went below 0 (no real root). */
+export function cagr(r: Float64Array, periodsPerYear: number): number {
+  const w = endingWealth(r);
+  return w < 0 ? NaN : Math.pow(w, periodsPerYear / r.length) - 1;
+}
+
+/** CAGR / |max drawdown|. Needs a non-zero drawdown and non-negative ending wealth. */
+export function calmar(r: Float64Array, periodsPerYear: number): number {
+  return cagr(r, periodsPerYear) / Math.abs(maxDrawdown(r));
+}
+
+/** mean(r - rf) / std(r - rf, ddof 1) * sqrt(A). Needs at least 2 returns that are not all equal. */
+export function sharpe(r: Float64Array, riskFree: number, periodsPerYear: number): number {
+  // Two passes over r - rf, as stdev does, without allocating the excess series (this runs on every tick).
+  const n = r.length;
+  let s = 0;
+  let constant = true;
+  const e0 = r[0] - riskFree;
+  for (let i = 0; i < n; i++) {
+    const e = r[i] - riskFree;
+    s += e;
+    if (e !== e0) constant = false;
+  }
+  const m = s / n;
+  let ss = 0;
+  for (let i = 0; i < n; i++) {
+    const d = r[i] - riskFree - m;
+    ss += d * d;
+  }
+  const sd = constant ? 0 : Math.sqrt(ss / (n - 1));
+  return (m / sd) * Math.sqrt(periodsPerYear);
+}
+
+/** Downside deviation sqrt(mean(min(r - mar, 0)^2)), the mean over every return (not only the losing ones). */
+export function downsideDeviation(r: Float64Array, mar: number): number {
+  let s = 0;
+  for (let i = 0; i < r.length; i++) {
+    const e = Math.min(r[i] - mar, 0);
+    s += e * e;
+  }
+  return Math.sqrt(s / r.length);
+}
+
+/** mean(r - mar) * A / (downside deviation * sqrt(A)). Not finite when no return is below mar (no downside). */
+export function sortino(r: Float64Array, mar: number, periodsPerYear: number): number {
+  let s = 0;
+  let d = 0;
+  for (let i = 0; i < r.length; i++) {
+    const e = r[i] - mar;
+    const below = Math.min(e, 0);
+    s += e;
+    d += below * below;
+  }
+  return ((s / r.length) * periodsPerYear) / (Math.sqrt(d / r.length) * Math.sqrt(periodsPerYear));
+}
+
+/** RiskMetrics decay for daily data. */
+export const EWMA_LAMBDA = 0.94;
+
+/**
+ * EWMA (RiskMetrics) volatility, annualised: sqrt(sum_k lambda^k r[T-1-k]^2 / sum_k lambda^k) * sqrt(A).
+ * Zero mean, weights normalised over the window: pandas `(r**2).ewm(alpha=1-lambda, adjust=True).mean()`.
+ */
+export function ewmaVolatility(r: Float64Array, periodsPerYear: number, lambda = EWMA_LAMBDA): number {
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < r.length; i++) {
+    num = lambda * num + r[i] * r[i];
+    den = lambda * den + 1;
+  }
+  return Math.sqrt(num / den) * Math.sqrt(periodsPerYear);
+}
+
+/**
+ * Sample skewness m3 / m2^1.5 and excess kurtosis m4 / m2^2 - 3 from central moments (the
+ * biased estimators, scipy.stats defaults). Needs a series that is not constant.
+ */
+export function shapeMoments(r: Float64Array): { skewness: number; excessKurtosis: number } {
+  const m = mean(r);
+  let m2 = 0;
+  let m3 = 0;
+  let m4 = 0;
+  for (let i = 0; i < r.length; i++) {
+    const d = r[i] - m;
+    const d2 = d * d;
+    m2 += d2;
+    m3 += d2 * d;
+    m4 += d2 * d2;
+  }
+  const n = r.length;
+  m2 /= n;
+  m3 /= n;
+  m4 /= n;
+  return { skewness: m3 / Math.pow(m2, 1.5), excessKurtosis: m4 / (m2 * m2) - 3 };
+}
+
+/** The Cornish-Fisher quantile: z adjusted for skewness S and excess kurtosis K. */
+export function cornishFisherZ(z: number, skewness: number, excessKurtosis: number): number {
+  const z2 = z * z;
+  const z3 = z2 * z;
+  return z + ((z2 - 1) * skewness) / 6 + ((z3 - 3 * z) * excessKurtosis) / 24 - ((2 * z3 - 5 * z) * skewness * skewness) / 36;
+}
+
+/** Cornish-Fisher VaR: mean + z_cf * std (ddof 1); equals parametric VaR when skewness and excess kurtosis are 0. */
+export function cornishFisherVar(r: Float64Array, z: number): number {
+  const { skewness, excessKurtosis } = shapeMoments(r);
+  return mean(r) + cornishFisherZ(z, skewness, excessKurtosis) * stdev(r);
+}
