@@ -32,10 +32,10 @@ describe('formatting', () => {
   });
 
   it('prints utilisation as a whole percentage, capped for display', () => {
-    expect(formatUtilisation(1.043)).toBe('104%');
-    expect(formatUtilisation(0.8)).toBe('80%');
-    expect(formatUtilisation(25)).toBe('>999%');
-    expect(formatUtilisation(Infinity)).toBe('>999%');
+    expect(formatUtilisation(104.3)).toBe('104%');
+    expect(formatUtilisation(80)).toBe('80%');
+    expect(formatUtilisation(2500)).toBe('>999%');
+    expect(formatUtilisation(null)).toBe('—');
   });
 
   it('prints durations in the largest sensible unit', () => {

@@ -61,15 +61,12 @@ export function formatAmount(v: number | null | undefined, currency = 'USD'): st
   return withSymbol ? s : `${s} ${currency}`;
 }
 
-/** Utilisation of a limit as a whole percentage: 1.043 -> "104%". Over 999% shows ">999%". */
-export function formatUtilisation(u: number | null | undefined): string {
-  // Infinite utilisation is real: a floor on a positive figure (Sharpe) crossed into negative.
-  if (u === Infinity) return '>999%';
-  if (!finite(u)) return NO_VALUE;
-  const pct = Math.round(u * 100);
-  if (pct > 999) return '>999%';
-  if (pct < -999) return '<−999%';
-  return signed(String(pct)) + '%';
+/** Utilisation of a limit (percent, as shared/alerts.ts computes it) as a whole percentage: 104.3 -> "104%". Over 999% shows ">999%". */
+export function formatUtilisation(pct: number | null | undefined): string {
+  if (pct === Infinity) return '>999%';
+  if (!finite(pct)) return NO_VALUE;
+  const r = Math.round(pct);
+  return r > 999 ? '>999%' : `${r}%`;
 }
 
 const DIGITS: Partial<Record<MetricPath, number>> = { 'concentration_risk.hhi': 3, 'concentration_risk.effective_positions': 1 };

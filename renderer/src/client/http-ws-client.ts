@@ -262,8 +262,9 @@ export class HttpWsClient implements DeskClient {
       return this.drop('malformed_json');
     }
     const type = (raw as { type?: unknown } | null)?.type;
-    // Protocol replies (pong, subscribed, error) are not desk events.
+    // Protocol replies (shared/ws.ts) are not desk events; an error reply is counted.
     if (type === 'pong' || type === 'subscribed' || type === 'unsubscribed') return;
+    if (type === 'error') return this.drop(`server_error_${String((raw as { code?: unknown }).code ?? 'unknown')}`);
     const parsed = DeskEvent.safeParse(raw);
     if (!parsed.success) {
       this.drop(typeof type === 'string' ? `invalid_${type}` : 'unknown_type');

@@ -1,5 +1,6 @@
 // Acknowledge (with a comment) or resolve (with a reason) one alert.
 import { useEffect, useRef, useState } from 'react';
+import { api } from '../../../shared/api';
 import { DeskClientError } from '../../../shared/client';
 import type { Alert } from '../../../shared/domain';
 import { useDesk, useDeskContext, useUi } from '../context';
@@ -24,6 +25,13 @@ function DialogBody({ kind, alertId, alert, close, act }: { kind: 'acknowledge' 
   useEffect(() => area.current?.focus(), []);
 
   const submit = async () => {
+    // The contract's own schema first: a missing reason is named before anything is sent.
+    const input = kind === 'acknowledge' ? { id: alertId, comment: text.trim() } : { id: alertId, reason: text.trim() };
+    const checked = api[kind === 'acknowledge' ? 'alerts.acknowledge' : 'alerts.resolve'].input.safeParse(input);
+    if (!checked.success) {
+      setError(checked.error.issues.map((i) => i.message).join('; '));
+      return;
+    }
     setBusy(true);
     setError(null);
     try {
@@ -65,7 +73,7 @@ function DialogBody({ kind, alertId, alert, close, act }: { kind: 'acknowledge' 
             <div className="muted">Alert #{alertId}</div>
           )}
           <label htmlFor="alert-action-text">{kind === 'acknowledge' ? 'Comment (who is on it, what is being done)' : 'Reason'}</label>
-          <textarea id="alert-action-text" ref={area} rows={3} maxLength={2000} value={text} onChange={(e) => setText(e.target.value)} />
+          <textarea id="alert-action-text" ref={area} rows={3} maxLength={2000} value={text} onChange={(e) => setText(e.target.value)} aria-invalid={error ? true : undefined} />
           {error && (
             <div className="error-text" role="alert">
               {error}

@@ -8,7 +8,7 @@ describe('metricLight', () => {
 
   it('is green below the warning level, amber from it, red on a breach', () => {
     expect(metricLight(-0.03, [varLimit], false)).toMatchObject({ light: 'green', breached: false });
-    expect(metricLight(-0.03, [varLimit], false).utilisation).toBeCloseTo(0.6);
+    expect(metricLight(-0.03, [varLimit], false).utilisation).toBeCloseTo(60);
     expect(metricLight(-0.04, [varLimit], false)).toMatchObject({ light: 'amber' });
     expect(metricLight(-0.051, [varLimit], false)).toMatchObject({ light: 'red', breached: true });
   });
@@ -16,6 +16,15 @@ describe('metricLight', () => {
   it('is grey when the figure is stale or missing, whatever its value', () => {
     expect(metricLight(-0.09, [varLimit], true).light).toBe('grey');
     expect(metricLight(null, [varLimit], false).light).toBe('grey');
+  });
+
+  it('lets a portfolio’s own threshold override the desk-wide one of the same metric, side and severity', () => {
+    const desk = threshold({ portfolio_id: '*', threshold_value: -0.03, severity: 'HIGH' });
+    const own = threshold({ portfolio_id: 'lev', threshold_value: -0.06, severity: 'HIGH' });
+    const row = buildRow(portfolio('lev'), snapshot('lev', { var_95: -0.04 }), [desk, own], [], true);
+    expect(row.cells.var_95.threshold).toBe(own);
+    expect(row.cells.var_95.light).toBe('green');
+    expect(buildRow(portfolio('other'), snapshot('other', { var_95: -0.04 }), [desk, own], [], true).cells.var_95.light).toBe('red');
   });
 
   it('is none when no threshold watches the figure', () => {
@@ -54,14 +63,14 @@ describe('buildBoard', () => {
     const board = buildBoard(input(), null, null);
     expect(board.order).toEqual(['lev', 'b', 's', 'a']);
     expect(board.rows.lev.light).toBe('red');
-    expect(board.rows.lev.score).toBeCloseTo(3.5 / 3);
+    expect(board.rows.lev.score).toBeCloseTo(350 / 3);
     expect(board.rows.b.light).toBe('amber');
-    expect(board.rows.b.score).toBeCloseTo(0.9);
+    expect(board.rows.b.score).toBeCloseTo(90);
     expect(board.rows.s.light).toBe('grey');
     expect(board.rows.a.light).toBe('green');
     // Stale figures still count: the last known breach is not an all-clear.
-    expect(board.rows.s.score).toBeCloseTo(1.2);
-    expect(board.summary.score).toBeCloseTo(1.2);
+    expect(board.rows.s.score).toBeCloseTo(120);
+    expect(board.summary.score).toBeCloseTo(120);
     expect(board.summary.counts).toEqual({ red: 1, amber: 1, grey: 1, green: 1, none: 0 });
   });
 

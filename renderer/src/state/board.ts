@@ -1,13 +1,13 @@
 // The desk board: every portfolio against its limits, the figures the traffic-light grid shows.
 //
-// Risk score (docs/dashboard.md): a portfolio's score is its highest limit utilisation over
-// every enabled threshold that applies to it (all metrics, not only the grid's columns);
-// 1.0 = at a limit, above 1 = in breach. The desk's score is the highest portfolio score.
+// Risk score (docs/dashboard.md): a portfolio's score is its highest limit utilisation, in
+// percent, over every threshold that applies to it (all metrics, not only the grid's columns);
+// 100 = at a limit, above 100 = beyond it. The desk's score is the highest portfolio score.
 // A max, not an average: one breached limit is a breach however healthy the rest looks.
 import type { PortfolioSummary } from '../types';
 import { type Alert, SEVERITY_RANK, type Severity, type Threshold } from '../../../shared/domain';
 import { type MetricPath, type RiskSnapshot, readMetric } from '../../../shared/metrics';
-import { LIGHT_RANK, type Light, type MetricLight, appliesTo, metricLight } from './limits';
+import { applicable, LIGHT_RANK, type Light, type MetricLight, metricLight } from './limits';
 
 /** The grid's columns: the figures a risk manager scans first. */
 export const KEY_METRICS = [
@@ -31,7 +31,7 @@ export interface BoardRow {
   /** Figures are not live: the engine flagged them stale, or the dashboard is disconnected. */
   stale: boolean;
   cells: Record<KeyMetric, MetricLight>;
-  /** Highest utilisation over every applicable threshold; null when no limit applies or no figures yet. */
+  /** Highest utilisation (percent) over every applicable threshold; null when no limit applies or no figures yet. */
   score: number | null;
   /** The worst light over every applicable threshold. */
   light: Light;
@@ -61,7 +61,7 @@ export function isOpen(a: Alert): boolean {
 }
 
 export function buildRow(p: PortfolioSummary, snapshot: RiskSnapshot | null, thresholds: readonly Threshold[], openAlerts: readonly Alert[], live: boolean): BoardRow {
-  const mine = thresholds.filter((t) => appliesTo(t, p.id));
+  const mine = applicable(p.id, thresholds);
   const stale = !live || !snapshot || snapshot.stale || p.stale;
   const cells = {} as Record<KeyMetric, MetricLight>;
   for (const m of KEY_METRICS) {
@@ -93,7 +93,7 @@ export function buildRow(p: PortfolioSummary, snapshot: RiskSnapshot | null, thr
 
 /** The score as the grid prints it (whole percent): rows are ordered by what the eye reads. */
 function shownScore(r: BoardRow): number {
-  return r.score === null ? -Infinity : r.score === Infinity ? Infinity : Math.round(r.score * 100);
+  return r.score === null ? -Infinity : Math.round(r.score);
 }
 
 /**

@@ -40,7 +40,17 @@ describe('previewThreshold', () => {
       ['b', false, 'green'],
       ['c', false, 'grey'],
     ]);
-    expect(rows[0].utilisation).toBeCloseTo(1.2);
+    expect(rows[0].utilisation).toBeCloseTo(120);
+  });
+
+  it('marks portfolios whose own threshold overrides a desk-wide one, which then does not fire there', () => {
+    const v = validateDraft({ ...emptyDraft(), threshold_value: '-5' });
+    if (!v.ok) throw new Error('draft should be valid');
+    const own = threshold({ id: 9, portfolio_id: 'a', metric_type: 'var_95', comparison_type: 'less_than', severity: 'HIGH', threshold_value: -0.08 });
+    const a = previewThreshold(v.value, portfolios, snaps, [own]).find((r) => r.portfolio.id === 'a')!;
+    expect(a).toMatchObject({ overridden: true, breached: true, fires: false });
+    // Editing that very threshold: it does not override itself.
+    expect(previewThreshold(v.value, portfolios, snaps, [own], 9).find((r) => r.portfolio.id === 'a')!.overridden).toBe(false);
   });
 
   it('covers one portfolio when one is named, and never fires when disabled', () => {

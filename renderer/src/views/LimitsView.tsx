@@ -28,12 +28,13 @@ function Field({ id, label, error, hint, children }: { id: string; label: string
   );
 }
 
-function Preview({ draft }: { draft: ThresholdDraft }) {
+function Preview({ draft, editingId }: { draft: ThresholdDraft; editingId: number | null }) {
   const portfolios = useDesk((s) => s.portfolios);
   const snapshots = useDesk((s) => s.snapshots);
+  const thresholds = useDesk((s) => s.thresholds);
   const v = validateDraft(draft);
   if (!v.ok) return <div className="preview muted">Preview: complete the form to see whether this would fire now.</div>;
-  const rows = previewThreshold(v.value, Object.values(portfolios), snapshots);
+  const rows = previewThreshold(v.value, Object.values(portfolios), snapshots, thresholds, editingId);
   const firing = rows.filter((r) => r.fires);
   const t = v.value;
   return (
@@ -58,7 +59,7 @@ function Preview({ draft }: { draft: ThresholdDraft }) {
               </td>
               <td className="num">{formatMetric(t.metric_type, r.value, r.portfolio.currency)}</td>
               <td className="num">{formatUtilisation(r.utilisation)}</td>
-              <td>{r.fires ? 'fires' : r.value === null ? 'no figure' : ''}</td>
+              <td>{r.overridden ? 'own limit' : r.fires ? 'fires' : r.value === null ? 'no figure' : r.breached ? 'stale' : ''}</td>
             </tr>
           ))}
         </tbody>
@@ -203,7 +204,7 @@ function Editor({ editing, onDone }: { editing: Threshold | null; onDone: () => 
           )}
         </div>
       </fieldset>
-      <Preview draft={draft} />
+      <Preview draft={draft} editingId={editing?.id ?? null} />
       <details className="muted" style={{ margin: '0 0.75rem' }}>
         <summary>Request body</summary>
         <pre className="mono">{JSON.stringify(draftToInput(draft), null, 2)}</pre>

@@ -8,7 +8,7 @@ import { Glyph, LightLabel } from '../components/Light';
 import { useDesk, useDeskContext, useUi } from '../context';
 import { formatAmount, formatMetric, formatTime, formatUtilisation } from '../format';
 import { type RangeKey, RANGES, type SeriesData, useHistory } from '../state/history';
-import { appliesTo, metricLight } from '../state/limits';
+import { applicable, metricLight } from '../state/limits';
 import { navigate } from '../ui';
 
 interface ChartSpec {
@@ -59,7 +59,7 @@ export function PortfolioView() {
   const snapshot = useDesk((s) => (id ? s.snapshots[id] : undefined));
   const [range, setRange] = useState<RangeKey>('1d');
   const history = useHistory(model.client, id, CHART_METRICS, range, snapshot);
-  const thresholds = useMemo(() => (id ? allThresholds.filter((t) => appliesTo(t, id)) : []), [allThresholds, id]);
+  const thresholds = useMemo(() => (id ? applicable(id, allThresholds) : []), [allThresholds, id]);
   const names = useMemo(() => Object.values(board.rows).sort((a, b) => a.name.localeCompare(b.name)), [board.rows]);
 
   if (!id || !row) {
