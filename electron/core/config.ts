@@ -19,3 +19,17 @@ export function pick<T>(...values: (T | undefined | null | '')[]): T | undefined
   for (const v of values) if (v !== undefined && v !== null && v !== '') return v as T;
   return undefined;
 }
+
+/**
+ * Live-monitoring settings from the environment (for hosts without flags, e.g. the desktop app):
+ * RISK_DESK_FEED (feed URL), REDIS_URL (snapshot cache), RISK_CACHE_DURATION (cache expiry, whole seconds).
+ */
+export function liveSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): { feedUrl?: string; redisUrl?: string; cacheSeconds?: number } {
+  const raw = env.RISK_CACHE_DURATION?.trim();
+  let cacheSeconds: number | undefined;
+  if (raw) {
+    cacheSeconds = Number(raw);
+    if (!Number.isInteger(cacheSeconds) || cacheSeconds < 1) throw new Error(`RISK_CACHE_DURATION: "${raw}" must be a whole number of seconds, at least 1`);
+  }
+  return { feedUrl: env.RISK_DESK_FEED || undefined, redisUrl: env.REDIS_URL || undefined, cacheSeconds };
+}

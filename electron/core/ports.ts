@@ -51,51 +51,65 @@ export const silentLogger: Logger = {
   },
 };
 
-/** Deferred callbacks. The engine's loops schedule through this so tests can step them with a ManualClock. */
+/** An opaque handle from Timers.setTimeout. */
+export type TimerHandle = unknown;
+
+/** Scheduling. The monitor's coalescing, cycles and stale checks run on it, so tests drive them with ManualTimers instead of sleeping. */
 export interface Timers {
-  /** Runs fn once after ms; returns a function that cancels it. */
-  set(fn: () => void, ms: number): () => void;
+  setTimeout(fn: () => void, ms: number): TimerHandle;
+  clearTimeout(handle: TimerHandle): void;
 }
 
 export const systemTimers: Timers = {
-  set(fn, ms) {
-    const t = setTimeout(fn, ms);
-    return () => clearTimeout(t);
-  },
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
 };
 
-/** Timers that fire only when a test moves its ManualClock through them (advance). */
+/** Schedules fn once after ms on the given timers; returns a function that cancels it. */
+export function scheduleOnce(timers: Timers, fn: () => void, ms: number): () => void {
+  const handle = timers.setTimeout(fn, ms);
+  return () => timers.clearTimeout(handle);
+}
+
+/** Timers driven by a ManualClock: `advance(ms)` moves the clock and runs every timer that falls due, in due order. */
 export class ManualTimers implements Timers {
   private seq = 0;
-  private pending: { id: number; due: number; fn: () => void }[] = [];
+  private readonly due = new Map<number, { at: number; fn: () => void }>();
 
   constructor(readonly clock: ManualClock) {}
 
-  set(fn: () => void, ms: number): () => void {
+  setTimeout(fn: () => void, ms: number): TimerHandle {
     const id = ++this.seq;
-    this.pending.push({ id, due: this.clock.now() + Math.max(0, ms), fn });
-    return () => {
-      this.pending = this.pending.filter((p) => p.id !== id);
-    };
+    this.due.set(id, { at: this.clock.now() + Math.max(0, ms), fn });
+    return id;
   }
 
-  /** How many callbacks wait. */
-  get size(): number {
-    return this.pending.length;
+  clearTimeout(handle: TimerHandle): void {
+    this.due.delete(handle as number);
   }
 
-  /** Moves the clock forward by ms, firing every callback that falls due on the way, in due order. */
+  /** Timers still scheduled. */
+  pending(): number {
+    return this.due.size;
+  }
+
+  /** Moves the clock forward by ms, running each timer at its due time (timers set by timers run too, if due). */
   advance(ms: number): void {
-    const target = this.clock.now() + ms;
+    const until = this.clock.now() + ms;
     for (;;) {
-      this.pending.sort((a, b) => a.due - b.due || a.id - b.id);
-      const next = this.pending[0];
-      if (!next || next.due > target) break;
-      this.pending.shift();
-      this.clock.set(Math.max(this.clock.now(), next.due));
-      next.fn();
+      let next: [number, { at: number; fn: () => void }] | undefined;
+      for (const entry of this.due) if (entry[1].at <= until && (!next || entry[1].at < next[1].at || (entry[1].at === next[1].at && entry[0] < next[0]))) next = entry;
+      if (!next) break;
+      this.due.delete(next[0]);
+      if (next[1].at > this.clock.now()) this.clock.set(next[1].at);
+      next[1].fn();
     }
-    this.clock.set(target);
+    this.clock.set(until);
+  }
+
+  /** Runs the timers due now (0 ms timers included) without moving the clock. */
+  runDue(): void {
+    this.advance(0);
   }
 }
 
@@ -131,6 +145,8 @@ export interface DesktopNotification {
   title: string;
   body: string;
   urgency: 'low' | 'normal' | 'critical';
+  /** The alert it is about, if any: in the desktop app a click opens it. */
+  alertId?: number;
 }
 
 /** Shows desktop notifications: node-notifier headless, Electron's Notification in the shell. */

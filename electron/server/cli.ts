@@ -2,7 +2,7 @@
 // with one line naming what and where.
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { InputError } from '../core/book/types';
-import { defaultDbFile } from '../core/config';
+import { defaultDbFile, liveSettingsFromEnv } from '../core/config';
 import type { Desk } from '../core/desk';
 import type { Store } from '../core/store/store';
 import { APP_VERSION } from '../core/version';
@@ -10,6 +10,37 @@ import { METRICS_FORMATS, type MetricsFormat, computeMetricsReport } from './met
 
 // The store, the server and their libraries (zod, drizzle, fastify, pino: ~0.4 s of CPU to load)
 // are imported by the commands that use them, so `metrics` and `--help` start without them.
+
+function positiveNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('must be a number above 0');
+  return n;
+}
+
+function nonNegativeNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError('must be a number of at least 0');
+  return n;
+}
+
+function cycleSeconds(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 10 || n > 300) throw new InvalidArgumentError('must be a number of seconds from 10 to 300');
+  return n;
+}
+
+interface ServeOptions {
+  port: number;
+  host: string;
+  db?: string;
+  demo: boolean;
+  feed?: string;
+  replay?: string;
+  speed?: number;
+  ticksPerSecond?: number;
+  cycleSeconds: number;
+  staleSeconds: number;
+}
 
 function port(value: string): number {
   const n = Number(value);
@@ -64,15 +95,37 @@ export function buildCli(): Command {
     .addOption(new Option('--port <n>', 'port to listen on (0 picks a free one)').argParser(port).env('WEBSOCKET_PORT').default(8000))
     .addOption(new Option('--host <addr>', 'address to bind').default('127.0.0.1'))
     .addOption(new Option('--db <file>', 'SQLite database (created and migrated if new)').env('RISK_DESK_DB'))
-    .addOption(new Option('--feed <url>', 'market-data feed: ws://... or redis://host:port/db#channel').env('RISK_DESK_FEED'))
+    .addOption(new Option('--feed <url>', 'market-data feed: ws://HOST:PORT/PATH or redis://HOST:PORT/DB#CHANNEL (default: the simulated feed)').env('RISK_DESK_FEED'))
+    .addOption(new Option('--replay <file>', 'replay a price CSV (date,symbol,close or wide) as the feed'))
+    .addOption(new Option('--speed <n>', 'replay speed: times faster than real time (86400 = one day per second)').argParser(positiveNumber))
+    .addOption(new Option('--ticks-per-second <n>', 'simulated feed: ticks per second across the book (default 20)').argParser(nonNegativeNumber))
+    .addOption(new Option('--cycle-seconds <n>', 'seconds between refresh cycles that store a snapshot per portfolio (10-300)').argParser(cycleSeconds).default(30))
+    .addOption(new Option('--stale-seconds <n>', 'mark a portfolio stale when a held symbol or the feed is silent this long').argParser(positiveNumber).default(120))
     .addOption(new Option('--jwt-secret <secret>', 'HS256 secret for API tokens').env('WEBSOCKET_JWT_SECRET'))
     .option('--no-demo', 'do not seed the demo book into an empty database')
-    .action(async (opts: { port: number; host: string; db?: string; demo: boolean }) => {
+    .addHelpText(
+      'after',
+      '\nFeeds: with no --feed or --replay the simulated feed runs (a seeded random walk from the book\'s last prices).\nREDIS_URL caches the latest snapshots in Redis for RISK_CACHE_DURATION seconds (default 60). See docs/feeds.md.',
+    )
+    .action(async (opts: ServeOptions, cmd: Command) => {
       const [{ Desk }, { createLogger }, { startServer }] = await Promise.all([import('../core/desk'), import('../core/ports'), import('./server')]);
       const logger = createLogger();
+      if (opts.speed !== undefined && !opts.replay) fail(new Error('--speed applies only with --replay FILE'));
+      // Flags win over the environment: --replay replaces a feed set by RISK_DESK_FEED.
+      if (opts.replay && opts.feed) {
+        if (cmd.getOptionValueSource('feed') === 'env') opts.feed = undefined;
+        else fail(new Error('give either --feed or --replay, not both'));
+      }
       let desk: Desk;
       try {
-        desk = Desk.open({ dbFile: opts.db ?? defaultDbFile(), demo: opts.demo, logger });
+        const env = liveSettingsFromEnv(process.env);
+        desk = Desk.open({
+          dbFile: opts.db ?? defaultDbFile(),
+          demo: opts.demo,
+          logger,
+          feed: { url: opts.feed, replay: opts.replay ? { file: opts.replay, speed: opts.speed } : undefined, ticksPerSecond: opts.ticksPerSecond },
+          monitor: { cycleSeconds: opts.cycleSeconds, staleSeconds: opts.staleSeconds, redisUrl: env.redisUrl, cacheSeconds: env.cacheSeconds },
+        });
       } catch (err) {
         fail(err);
       }

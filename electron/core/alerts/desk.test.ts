@@ -15,7 +15,8 @@ describe('desk.alerts', () => {
   it('consumes the desk\'s metrics events, publishes alert events and calls registered hooks', async () => {
     const clock = new ManualClock(T0);
     const file = path.join(tmp.dir, 'desk.db');
-    const desk = Desk.open({ dbFile: file, clock, alertTickMs: 0 });
+    // Not live: this test drives the metrics itself (the monitor would publish the demo book's real figures).
+    const desk = Desk.open({ dbFile: file, clock, alertTickMs: 0, live: false });
     // The demo book's default limits are live: VaR 95% beyond 3.5% is HIGH for every portfolio.
     const book = desk.store.book.listPortfolios()[0].id;
     const hooked: AlertTransitionEvent[] = [];
@@ -30,7 +31,7 @@ describe('desk.alerts', () => {
     await desk.close();
 
     // A second desk on the same file resumes: same alert, the figures written on close.
-    const again = Desk.open({ dbFile: file, clock, alertTickMs: 0 });
+    const again = Desk.open({ dbFile: file, clock, alertTickMs: 0, live: false });
     expect(again.alerts.openAlerts()).toMatchObject([{ id: published[0].id, current_value: -0.04, worst_value: -0.04, breach_count: 2 }]);
     await again.close();
   });

@@ -35,6 +35,8 @@ describe('notifications through the alert engine', () => {
       clock,
       alertTickMs: 0,
       startNotify: false,
+      // Not live: this test drives the metrics itself (the monitor would publish the demo book's real figures).
+      live: false,
       notify: {
         env: {},
         flags: { smtpHost: '127.0.0.1', smtpPort: smtp.port, smtpSecurity: 'none', smtpFrom: 'risk@desk.example', twilioAccountSid: 'AC1', twilioAuthToken: 't', twilioFrom: '+15555550100' },

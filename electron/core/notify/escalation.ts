@@ -2,7 +2,7 @@
 // restart (overdue steps fire on the first pass; a conditional update makes a second firing
 // impossible). A watchdog raises a `system` warning when a step fires more than a minute late.
 import type { EventBus } from '../events';
-import type { Clock, Logger, Timers } from '../ports';
+import { scheduleOnce, type Clock, type Logger, type Timers } from '../ports';
 import type { Store } from '../store/store';
 import { errorText } from './channels/types';
 import type { FiredStep, NotificationPlanner } from './planner';
@@ -46,7 +46,7 @@ export class EscalationLoop {
 
   private schedule(ms: number): void {
     if (!this.running) return;
-    this.cancelTimer = this.timers.set(() => {
+    this.cancelTimer = scheduleOnce(this.timers, () => {
       this.cancelTimer = null;
       try {
         this.pass();

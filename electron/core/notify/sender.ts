@@ -13,7 +13,7 @@
 //     stale. A `system` warning names the SMS so a person can check.
 import type { Channel, Severity } from '../../../shared/domain';
 import type { EventBus } from '../events';
-import type { Clock, Logger, Timers } from '../ports';
+import { scheduleOnce, type Clock, type Logger, type Timers } from '../ports';
 import type { OutboxRow } from '../store/repositories/notifications';
 import type { Store } from '../store/store';
 import { DeliveryError, errorText, type NotificationChannel } from './channels/types';
@@ -153,7 +153,7 @@ export class OutboxSender {
   private schedule(ms: number): void {
     if (!this.running) return;
     this.cancelTimer?.();
-    this.cancelTimer = this.d.timers.set(() => {
+    this.cancelTimer = scheduleOnce(this.d.timers, () => {
       this.cancelTimer = null;
       void this.loopPass();
     }, ms);
@@ -234,7 +234,7 @@ export class OutboxSender {
   deliver(row: OutboxRow, channel: NotificationChannel, r?: PassResult): Promise<void> {
     const attempts = row.attempts + (row.status === 'queued' ? 1 : 0);
     const p = channel
-      .send({ to: row.recipient, subject: row.subject, text: row.body, severity: row.severity as Severity, idempotencyKey: row.idempotencyKey })
+      .send({ to: row.recipient, subject: row.subject, text: row.body, severity: row.severity as Severity, idempotencyKey: row.idempotencyKey, alertId: row.alertId })
       .then(
         (d) => {
           this.d.store.notifications.markSent(row.id, d.providerId);

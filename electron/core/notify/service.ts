@@ -24,7 +24,7 @@ import type { AlertTimelineEntry } from '../../../shared/alerts';
 import type { AlertTransitionEvent, AlertTransitionHook } from '../alerts/transitions';
 import { InputError } from '../book/types';
 import type { EventBus } from '../events';
-import { MemorySecretStore, systemTimers, type Clock, type DesktopNotifier, type Logger, type SecretStore, type Timers } from '../ports';
+import { MemorySecretStore, scheduleOnce, systemTimers, type Clock, type DesktopNotifier, type Logger, type SecretStore, type Timers } from '../ports';
 import type { Store } from '../store/store';
 import { DesktopChannel, nodeDesktopNotifier } from './channels/desktop';
 import { EmailChannel } from './channels/email';
@@ -157,7 +157,7 @@ export class NotifyService {
       return;
     }
     // After the caller's transaction commits (it is synchronous): wake the sender, announce fired steps.
-    const cancel = this.timers.set(() => {
+    const cancel = scheduleOnce(this.timers, () => {
       this.deferred.delete(cancel);
       this.sender.wake();
       for (const f of fired) if (this.stepCommitted(f)) this.escalation.announce(f);

@@ -10,6 +10,7 @@ import { EscalationRepository } from './repositories/escalation';
 import { NotificationRepository } from './repositories/notifications';
 import { SettingsRepository } from './repositories/settings';
 import { TemplateRepository } from './repositories/templates';
+import { SnapshotRepository } from './repositories/snapshots';
 import { ThresholdRepository } from './repositories/thresholds';
 
 export class Store {
@@ -22,6 +23,7 @@ export class Store {
   readonly escalation: EscalationRepository;
   readonly templates: TemplateRepository;
   readonly settings: SettingsRepository;
+  readonly snapshots: SnapshotRepository;
 
   private constructor(
     private readonly opened: OpenedDatabase,
@@ -37,6 +39,7 @@ export class Store {
     this.escalation = new EscalationRepository(opened.db, this.audit, now);
     this.templates = new TemplateRepository(opened.db, this.audit, now);
     this.settings = new SettingsRepository(opened.db, this.audit, now);
+    this.snapshots = new SnapshotRepository(opened.sqlite);
   }
 
   /** Opens the file (created and migrated if new). */
