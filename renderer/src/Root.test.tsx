@@ -1,6 +1,6 @@
-import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { DeskBridge } from '../../shared/client';
+import type { DeskBridge, DeskNavigation } from '../../shared/client';
 import type { DeskEvent } from '../../shared/events';
 import { TOKEN_KEY } from './client/token';
 import { Root } from './Root';
@@ -19,12 +19,15 @@ function jwt(payload: object): string {
 }
 
 /** A bridge answering from the fake handlers, the way the Electron preload answers from the engine. */
-function bridge(): DeskBridge & { subscribed: string[][] } {
+function bridge(): DeskBridge & { subscribed: string[][]; navigate(t: DeskNavigation): void } {
   const handlers = deskHandlers() as Record<string, (a: unknown) => unknown>;
   const listeners = new Set<(e: DeskEvent) => void>();
   const subscribed: string[][] = [];
+  const navListeners = new Set<(t: DeskNavigation) => void>();
   return {
     subscribed,
+    navigate: (t) => navListeners.forEach((l) => l(t)),
+    onNavigate: (l) => (navListeners.add(l), () => navListeners.delete(l)),
     invoke: async (name, input) => {
       const h = handlers[name];
       return h ? { ok: true, value: await h(input) } : { ok: false, error: { code: 'not_found', message: `no ${name}`, status: 404 } };
@@ -41,6 +44,15 @@ describe('Root', () => {
     await waitFor(() => expect(document.querySelectorAll('[data-portfolio]')).toHaveLength(3));
     expect(b.subscribed).toEqual([['*']]);
     expect(screen.queryByRole('form', { name: 'Sign in' })).toBeNull();
+  });
+
+  it('opens the alert a desktop notification was about when the shell asks', async () => {
+    const b = bridge();
+    render(<Root bridge={b} initialToken={null} storage={memoryStorage()} />);
+    await waitFor(() => expect(document.querySelectorAll('[data-portfolio]')).toHaveLength(3));
+    act(() => b.navigate({ view: 'alert', alert_id: 77 }));
+    expect(await screen.findByLabelText('Alert 77')).toBeTruthy();
+    expect(location.hash).toBe('#/alerts/live');
   });
 
   it('asks for a token when served without one, and refuses one the server refuses', async () => {

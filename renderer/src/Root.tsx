@@ -9,7 +9,7 @@ import { isExpired, readClaims, TOKEN_KEY } from './client/token';
 import { SignIn } from './components/SignIn';
 import type { DeskContextValue } from './context';
 import { DeskModel } from './state/store';
-import { createUiStore } from './ui';
+import { createUiStore, navigate } from './ui';
 
 export interface RootProps {
   bridge: DeskBridge | null;
@@ -53,6 +53,15 @@ export function Root(props: RootProps) {
     };
     return { model: new DeskModel(client), ui: createUiStore(), session: { user: claims?.sub ?? null, role: claims?.role ?? null, signOut, retryNow: () => client.retryNow() } };
   }, [bridge, token]);
+
+  // Electron: a click on a desktop notification brings its alert up.
+  useEffect(() => {
+    if (!value || !bridge?.onNavigate) return;
+    return bridge.onNavigate((target) => {
+      navigate(value.ui, { view: 'alerts', arg: 'live' });
+      if (target.view === 'alert') value.ui.setState({ selectedAlert: target.alert_id });
+    });
+  }, [value, bridge]);
 
   useEffect(() => {
     if (!value || bridge) return;
