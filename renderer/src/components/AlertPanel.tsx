@@ -54,6 +54,7 @@ export function AlertPanel(_: { model: DeskModel }) {
               role="option"
               aria-selected={a.id === selected}
               data-alert-id={a.id}
+              data-portfolio-id={a.portfolio_id}
               data-status={a.status}
               className="alert-item"
               onClick={() => ui.setState({ selectedAlert: a.id, selectedPortfolio: a.portfolio_id })}
