@@ -7,8 +7,25 @@
 // Input is one object: path parameters, query string and JSON body merged. Query values arrive
 // as strings over HTTP, so numeric inputs use z.coerce.
 import { z } from 'zod';
-import { Alert, AlertStatus, AuditEntry, Portfolio, type Role, Severity, Threshold, ThresholdInput } from './domain';
+import { AlertStats, AlertTimelineEntry, Silence, SilenceInput, ThresholdPreview } from './alerts';
+import { Alert, AlertStatus, AuditEntry, Contact, Portfolio, type Role, Severity, Threshold, ThresholdInput } from './domain';
 import { FeedStatus } from './events';
+import {
+  ChannelSettingsUpdate,
+  ChannelSettingsView,
+  ContactInput,
+  EscalationRule,
+  EscalationRuleInput,
+  NotificationLogPage,
+  NotificationLogQuery,
+  NotificationTemplate,
+  RenderedNotification,
+  SampleAlert,
+  TemplateInput,
+  TemplateKind,
+  TestMessageRequest,
+  TestMessageResult,
+} from './notify';
 import { METRIC_PATHS } from './metrics';
 import { RiskSnapshotSchema } from './metrics-schema';
 
@@ -30,6 +47,9 @@ const none = z.object({}).strict();
 const idParam = z.object({ id: z.coerce.number().int().positive() });
 const portfolioParam = z.object({ id: z.string().min(1) });
 const isoTime = z.string().datetime({ offset: true });
+/** A boolean flag: a JSON boolean, or "true"/"false" in a query string. */
+const flag = z.union([z.boolean(), z.stringbool()]);
+const deleted = z.object({ deleted: z.literal(true) });
 
 /** Cursor pagination: pass `next_cursor` back as `cursor` for the next page. */
 export const page = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), next_cursor: z.string().nullable() });
@@ -87,6 +107,23 @@ export const api = {
     input: z.object({ status: AlertStatus.optional(), severity: Severity.optional(), portfolio_id: z.string().optional(), since: isoTime.optional(), ...pageInput }),
     output: page(Alert),
   }),
+  'alerts.stats': endpoint({
+    method: 'GET',
+    path: '/api/risk/alerts/stats',
+    role: 'viewer',
+    summary: 'Alert counts by severity and status, flapping, mean times to acknowledge and resolve',
+    input: z.object({ since: isoTime.optional() }),
+    output: AlertStats,
+  }),
+  'alerts.get': endpoint({ method: 'GET', path: '/api/risk/alerts/:id', role: 'viewer', summary: 'One alert', input: idParam, output: Alert }),
+  'alerts.timeline': endpoint({
+    method: 'GET',
+    path: '/api/risk/alerts/:id/timeline',
+    role: 'viewer',
+    summary: "An alert's history, oldest first: lifecycle, acknowledgements, notifications, escalation steps",
+    input: idParam,
+    output: z.array(AlertTimelineEntry),
+  }),
   'alerts.acknowledge': endpoint({
     method: 'POST',
     path: '/api/risk/alerts/:id/acknowledge',
@@ -99,8 +136,8 @@ export const api = {
     method: 'POST',
     path: '/api/risk/alerts/:id/resolve',
     role: 'risk_manager',
-    summary: 'Resolve an alert by hand (cancels pending escalation)',
-    input: idParam.extend({ reason: z.string().max(2000).default('') }),
+    summary: 'Resolve an alert by hand, with a reason (cancels pending escalation)',
+    input: idParam.extend({ reason: z.string().trim().min(1, 'a manual resolution needs a reason').max(2000) }),
     output: Alert,
   }),
 
@@ -118,9 +155,100 @@ export const api = {
     method: 'DELETE',
     path: '/api/risk/thresholds/:id',
     role: 'risk_manager',
-    summary: 'Delete a threshold',
+    summary: 'Delete a threshold (alerts it holds open are resolved)',
     input: idParam,
-    output: z.object({ deleted: z.literal(true) }),
+    output: deleted,
+  }),
+  'thresholds.preview': endpoint({
+    method: 'POST',
+    path: '/api/risk/thresholds/preview',
+    role: 'viewer',
+    summary: 'What a threshold would show against the latest figures of each portfolio, without saving it',
+    input: ThresholdInput,
+    output: ThresholdPreview,
+  }),
+
+  'silences.list': endpoint({
+    method: 'GET',
+    path: '/api/risk/silences',
+    role: 'viewer',
+    summary: 'Silences (active=true: only those in force now)',
+    input: z.object({ active: flag.optional() }),
+    output: z.array(Silence),
+  }),
+  'silences.create': endpoint({ method: 'POST', path: '/api/risk/silences', role: 'risk_manager', summary: 'Silence notifications of matching alerts for a while', input: SilenceInput, output: Silence }),
+  'silences.update': endpoint({
+    method: 'PUT',
+    path: '/api/risk/silences/:id',
+    role: 'risk_manager',
+    summary: 'Replace a silence',
+    input: SilenceInput.safeExtend({ id: z.coerce.number().int().positive() }),
+    output: Silence,
+  }),
+  'silences.delete': endpoint({ method: 'DELETE', path: '/api/risk/silences/:id', role: 'risk_manager', summary: 'End a silence', input: idParam, output: deleted }),
+
+  'contacts.list': endpoint({ method: 'GET', path: '/api/notify/contacts', role: 'viewer', summary: 'People notifications and escalations reach', input: none, output: z.array(Contact) }),
+  'contacts.create': endpoint({ method: 'POST', path: '/api/notify/contacts', role: 'admin', summary: 'Add a contact', input: ContactInput, output: Contact }),
+  'contacts.update': endpoint({ method: 'PUT', path: '/api/notify/contacts/:id', role: 'admin', summary: 'Replace a contact', input: ContactInput.extend({ id: z.coerce.number().int().positive() }), output: Contact }),
+  'contacts.delete': endpoint({ method: 'DELETE', path: '/api/notify/contacts/:id', role: 'admin', summary: 'Delete a contact', input: idParam, output: deleted }),
+
+  'escalation.list': endpoint({ method: 'GET', path: '/api/notify/escalation-rules', role: 'viewer', summary: 'Escalation rules with their steps', input: none, output: z.array(EscalationRule) }),
+  'escalation.get': endpoint({ method: 'GET', path: '/api/notify/escalation-rules/:id', role: 'viewer', summary: 'One escalation rule', input: idParam, output: EscalationRule }),
+  'escalation.create': endpoint({ method: 'POST', path: '/api/notify/escalation-rules', role: 'admin', summary: 'Add an escalation rule', input: EscalationRuleInput, output: EscalationRule }),
+  'escalation.update': endpoint({
+    method: 'PUT',
+    path: '/api/notify/escalation-rules/:id',
+    role: 'admin',
+    summary: 'Replace an escalation rule',
+    input: EscalationRuleInput.safeExtend({ id: z.coerce.number().int().positive() }),
+    output: EscalationRule,
+  }),
+  'escalation.delete': endpoint({ method: 'DELETE', path: '/api/notify/escalation-rules/:id', role: 'admin', summary: 'Delete an escalation rule', input: idParam, output: deleted }),
+
+  'templates.list': endpoint({ method: 'GET', path: '/api/notify/templates', role: 'viewer', summary: 'Notification templates (Liquid), one per kind', input: none, output: z.array(NotificationTemplate) }),
+  'templates.get': endpoint({ method: 'GET', path: '/api/notify/templates/:kind', role: 'viewer', summary: 'The template of one kind', input: z.object({ kind: TemplateKind }), output: NotificationTemplate }),
+  'templates.update': endpoint({
+    method: 'PUT',
+    path: '/api/notify/templates/:kind',
+    role: 'admin',
+    summary: 'Replace a template (rejected with line and column if it does not parse and render)',
+    input: TemplateInput.extend({ kind: TemplateKind }),
+    output: NotificationTemplate,
+  }),
+  'templates.preview': endpoint({
+    method: 'POST',
+    path: '/api/notify/templates/:kind/preview',
+    role: 'admin',
+    summary: 'Render a draft template against a sample alert, without saving it',
+    input: z.object({ kind: TemplateKind, draft: TemplateInput, sample: SampleAlert.optional() }).strict(),
+    output: RenderedNotification,
+  }),
+
+  'channels.get': endpoint({
+    method: 'GET',
+    path: '/api/notify/channels',
+    role: 'admin',
+    summary: 'Channel settings and where each came from; secrets only as "set or not"',
+    input: none,
+    output: ChannelSettingsView,
+  }),
+  'channels.update': endpoint({
+    method: 'PUT',
+    path: '/api/notify/channels',
+    role: 'admin',
+    summary: 'Save channel settings; secrets are write-only (a string sets, null clears, absent keeps)',
+    input: ChannelSettingsUpdate,
+    output: ChannelSettingsView,
+  }),
+  'channels.test': endpoint({ method: 'POST', path: '/api/notify/channels/test', role: 'admin', summary: 'Send a test message through one channel now', input: TestMessageRequest, output: TestMessageResult }),
+
+  'notifications.list': endpoint({
+    method: 'GET',
+    path: '/api/notify/log',
+    role: 'viewer',
+    summary: 'The notification log, newest first: who was told what, when, through which channel, and how delivery went',
+    input: NotificationLogQuery,
+    output: NotificationLogPage,
   }),
 
   'audit.list': endpoint({

@@ -1,10 +1,11 @@
 // The `risk-desk` command as a user runs it: the built bin, real files, real exit codes.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Store } from '../core/store/store';
 import { tempDir, writeFile } from '../core/testing';
+import { TokenAuthority } from './auth';
 
 const BIN = path.resolve(__dirname, '../../bin/risk-desk.js');
 const tmp = tempDir();
@@ -19,7 +20,7 @@ function run(...args: string[]) {
 }
 
 describe('risk-desk CLI', () => {
-  it.each([[], ['serve'], ['import'], ['metrics']])('prints help for %j', (...cmd) => {
+  it.each([[], ['serve'], ['import'], ['metrics'], ['token']])('prints help for %j', (...cmd) => {
     const r = run(...cmd.flat(), '--help');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/Usage: risk-desk/);
@@ -139,5 +140,104 @@ describe('risk-desk CLI', () => {
       expect(r.stderr).toMatch(message);
       expect(r.stderr.trim().split('\n')[0]).toMatch(/^risk-desk: /);
     });
+  });
+});
+
+describe('risk-desk token', () => {
+  const SECRET = 'cli-test-secret-0123456789-0123456789-abcdef';
+
+  it('mints a token the server secret verifies, with the role, subject and lifetime asked for', async () => {
+    const r = run('token', '--role', 'risk_manager', '--sub', 'alice', '--expires', '2h', '--jwt-secret', SECRET);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const token = r.stdout.trim();
+    expect(token.split('.')).toHaveLength(3);
+    const claims = await TokenAuthority.fromSecret(SECRET).verify(token);
+    expect(claims).toMatchObject({ actor: 'alice', role: 'risk_manager' });
+    expect(claims.exp - Date.now() / 1000).toBeGreaterThan(7200 - 60);
+    expect(claims.exp - Date.now() / 1000).toBeLessThanOrEqual(7200);
+  });
+
+  it('reads the secret from WEBSOCKET_JWT_SECRET', async () => {
+    const r = spawnSync(process.execPath, [BIN, 'token', '--role', 'viewer', '--sub', 'bot'], { encoding: 'utf8', env: { ...process.env, WEBSOCKET_JWT_SECRET: SECRET } });
+    expect(r.status).toBe(0);
+    await expect(TokenAuthority.fromSecret(SECRET).verify(r.stdout.trim())).resolves.toMatchObject({ actor: 'bot', role: 'viewer' });
+  });
+
+  it.each([
+    [['--role', 'viewer', '--sub', 'a'], /no secret: give --jwt-secret or set WEBSOCKET_JWT_SECRET/],
+    [['--role', 'root', '--sub', 'a', '--jwt-secret', SECRET], /--role.*root.*viewer, risk_manager, admin/],
+    [['--role', 'viewer', '--sub', 'a', '--expires', '8 hours', '--jwt-secret', SECRET], /"8 hours" is not a duration/],
+    [['--role', 'viewer', '--jwt-secret', SECRET], /--sub/],
+  ])('refuses %j with one clear line', (args, message) => {
+    const env = { ...process.env };
+    delete env.WEBSOCKET_JWT_SECRET;
+    const r = spawnSync(process.execPath, [BIN, 'token', ...args], { encoding: 'utf8', env });
+    expect(r.status).not.toBe(0);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(message);
+  });
+});
+
+describe('risk-desk serve', () => {
+  /** Starts the built server on a free port; resolves once it has printed `lines` lines. */
+  async function serve(args: string[], env: NodeJS.ProcessEnv, lines: number) {
+    const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--db', path.join(tmp.dir, `serve-${Math.random()}.db`), ...args], {
+      env: { ...process.env, RISK_DESK_LOG_LEVEL: 'info', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stderr.on('data', (b) => (stderr += b));
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`serve did not start:\n${stdout}\n${stderr}`)), 30_000);
+      child.stdout.on('data', (b) => {
+        stdout += b;
+        if (stdout.split('\n').length > lines) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+      child.once('exit', (code) => reject(new Error(`serve exited ${code}:\n${stderr}`)));
+    });
+    return {
+      stdout: () => stdout,
+      stderr: () => stderr,
+      stop: () =>
+        new Promise<void>((resolve) => {
+          child.once('exit', () => resolve());
+          child.kill('SIGTERM');
+        }),
+    };
+  }
+
+  it('without a secret prints the listening line, then an admin dashboard link whose token works', async () => {
+    const s = await serve([], { WEBSOCKET_JWT_SECRET: '' }, 2);
+    try {
+      const [listening, link] = s.stdout().trim().split('\n');
+      const url = /^listening on (http:\/\/127\.0\.0\.1:\d+)$/.exec(listening)![1];
+      const token = new RegExp(`^open the dashboard as admin \\(valid until this server stops\\): ${url.replace(/\./g, '\\.')}/\\?token=(\\S+)$`).exec(link)![1];
+      expect((await fetch(`${url}/api/portfolios`)).status).toBe(401);
+      const ok = await fetch(`${url}/api/portfolios`, { headers: { authorization: `Bearer ${token}` } });
+      expect(ok.status).toBe(200);
+      expect(JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString())).toMatchObject({ sub: 'admin', role: 'admin' });
+    } finally {
+      await s.stop();
+    }
+  });
+
+  it('with a configured secret prints no link, accepts minted tokens, and never prints the secret', async () => {
+    const secret = 'serve-test-secret-9f8e7d6c5b4a-0123456789';
+    const s = await serve([], { WEBSOCKET_JWT_SECRET: secret }, 1);
+    try {
+      const url = /^listening on (http:\/\/\S+)$/.exec(s.stdout().trim())![1];
+      const minted = run('token', '--role', 'viewer', '--sub', 'script', '--jwt-secret', secret).stdout.trim();
+      expect((await fetch(`${url}/api/portfolios`, { headers: { authorization: `Bearer ${minted}` } })).status).toBe(200);
+      expect((await fetch(`${url}/api/portfolios`, { headers: { authorization: 'Bearer x.y.z' } })).status).toBe(401);
+    } finally {
+      await s.stop();
+    }
+    expect(s.stdout()).not.toMatch(/token=/);
+    expect(s.stdout() + s.stderr()).not.toContain(secret);
   });
 });

@@ -11,6 +11,9 @@ import { METRICS_FORMATS, type MetricsFormat, computeMetricsReport } from './met
 // The store, the server and their libraries (zod, drizzle, fastify, pino: ~0.4 s of CPU to load)
 // are imported by the commands that use them, so `metrics` and `--help` start without them.
 
+/** The printed admin link's token lives as long as a generated secret is likely to (it dies with the process). */
+const GENERATED_ADMIN_TOKEN_SECONDS = 30 * 86_400;
+
 function positiveNumber(value: string): number {
   const n = Number(value);
   if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('must be a number above 0');
@@ -40,6 +43,8 @@ interface ServeOptions {
   ticksPerSecond?: number;
   cycleSeconds: number;
   staleSeconds: number;
+  jwtSecret?: string;
+  allowOrigin: string[];
 }
 
 function port(value: string): number {
@@ -73,6 +78,12 @@ function finiteNumber(value: string): number {
   return n;
 }
 
+/** A bad flag value found after parsing: one line, exit 2 (bad input). */
+function badInput(message: string): never {
+  process.stderr.write(`risk-desk: ${message}\n`);
+  process.exit(2);
+}
+
 /** Prints one clear line and exits non-zero. */
 function fail(err: unknown): never {
   const msg = err instanceof InputError ? err.message : err instanceof Error ? err.message : String(err);
@@ -101,21 +112,36 @@ export function buildCli(): Command {
     .addOption(new Option('--ticks-per-second <n>', 'simulated feed: ticks per second across the book (default 20)').argParser(nonNegativeNumber))
     .addOption(new Option('--cycle-seconds <n>', 'seconds between refresh cycles that store a snapshot per portfolio (10-300)').argParser(cycleSeconds).default(30))
     .addOption(new Option('--stale-seconds <n>', 'mark a portfolio stale when a held symbol or the feed is silent this long').argParser(positiveNumber).default(120))
-    .addOption(new Option('--jwt-secret <secret>', 'HS256 secret for API tokens').env('WEBSOCKET_JWT_SECRET'))
+    .addOption(new Option('--jwt-secret <secret>', 'HS256 secret for API tokens (prefer the environment variable: flags show in ps)').env('WEBSOCKET_JWT_SECRET'))
+    .addOption(new Option('--allow-origin <origins...>', 'browser origins besides this server allowed to call the API (e.g. https://dash.example.com)').default([]))
     .option('--no-demo', 'do not seed the demo book into an empty database')
     .addHelpText(
       'after',
-      '\nFeeds: with no --feed or --replay the simulated feed runs (a seeded random walk from the book\'s last prices).\nREDIS_URL caches the latest snapshots in Redis for RISK_CACHE_DURATION seconds (default 60). See docs/feeds.md.',
+      '\nFeeds: with no --feed or --replay the simulated feed runs (a seeded random walk from the book\'s last prices).\nREDIS_URL caches the latest snapshots in Redis for RISK_CACHE_DURATION seconds (default 60). See docs/feeds.md.\nAPI tokens: without --jwt-secret or WEBSOCKET_JWT_SECRET a secret is generated and an admin link printed. See docs/api.md.',
     )
     .action(async (opts: ServeOptions, cmd: Command) => {
-      const [{ Desk }, { createLogger }, { startServer }] = await Promise.all([import('../core/desk'), import('../core/ports'), import('./server')]);
-      const logger = createLogger();
+      const [{ Desk }, { createLogger }, { startServer }, { TokenAuthority }, { parseOrigins }] = await Promise.all([
+        import('../core/desk'),
+        import('../core/ports'),
+        import('./server'),
+        import('./auth'),
+        import('./security'),
+      ]);
       if (opts.speed !== undefined && !opts.replay) fail(new Error('--speed applies only with --replay FILE'));
       // Flags win over the environment: --replay replaces a feed set by RISK_DESK_FEED.
       if (opts.replay && opts.feed) {
         if (cmd.getOptionValueSource('feed') === 'env') opts.feed = undefined;
         else fail(new Error('give either --feed or --replay, not both'));
       }
+      let allowOrigins: Set<string>;
+      try {
+        allowOrigins = parseOrigins(opts.allowOrigin);
+      } catch (err) {
+        badInput((err as Error).message);
+      }
+      const logger = createLogger();
+      const auth = opts.jwtSecret ? TokenAuthority.fromSecret(opts.jwtSecret) : TokenAuthority.generate();
+      if (auth.weak) logger.warn({}, 'the configured JWT secret is shorter than 32 bytes; use a longer random secret');
       let desk: Desk;
       try {
         const env = liveSettingsFromEnv(process.env);
@@ -129,15 +155,46 @@ export function buildCli(): Command {
       } catch (err) {
         fail(err);
       }
-      const server = await startServer(desk, { host: opts.host, port: opts.port }).catch(fail);
+      const server = await startServer(desk, { host: opts.host, port: opts.port, auth, allowOrigins, logger }).catch(fail);
       process.stdout.write(`listening on ${server.url}\n`);
+      if (auth.generated) {
+        // No secret was configured, so nobody else can mint a token: print an admin link, as notebook servers do.
+        const token = await auth.sign({ sub: 'admin', role: 'admin', expiresInSeconds: GENERATED_ADMIN_TOKEN_SECONDS });
+        process.stdout.write(`open the dashboard as admin (valid until this server stops): ${server.url}/?token=${token}\n`);
+      }
+      let stopping = false;
       const shutdown = async () => {
+        if (stopping) return;
+        stopping = true;
         await server.close();
         await desk.close();
         process.exit(0);
       };
       process.once('SIGINT', shutdown);
       process.once('SIGTERM', shutdown);
+    });
+
+  program
+    .command('token')
+    .description('mint an API token for a script or a person (needs the same secret as the server)')
+    .requiredOption('--role <role>', 'what the token may do: viewer, risk_manager or admin')
+    .requiredOption('--sub <name>', 'who the token is for (recorded as the actor in the audit trail)')
+    .addOption(new Option('--expires <duration>', 'lifetime: a number and s, m, h or d (at most 366d)').default('8h'))
+    .addOption(new Option('--jwt-secret <secret>', 'HS256 secret the server uses').env('WEBSOCKET_JWT_SECRET'))
+    .action(async (opts: { role: string; sub: string; expires: string; jwtSecret?: string }) => {
+      const [{ parseDuration, TokenAuthority }, { Role, ROLES }] = await Promise.all([import('./auth'), import('../../shared/domain')]);
+      const role = Role.safeParse(opts.role);
+      if (!role.success) badInput(`token: --role "${opts.role}" is not a role: use one of ${ROLES.join(', ')}`);
+      if (opts.sub.trim() === '') badInput('token: --sub must name who the token is for');
+      let expiresInSeconds: number;
+      try {
+        expiresInSeconds = parseDuration(opts.expires);
+      } catch (err) {
+        badInput(`token: --expires ${(err as Error).message}`);
+      }
+      if (!opts.jwtSecret) badInput('token: no secret: give --jwt-secret or set WEBSOCKET_JWT_SECRET (the one the server uses)');
+      const token = await TokenAuthority.fromSecret(opts.jwtSecret).sign({ sub: opts.sub, role: role.data, expiresInSeconds });
+      process.stdout.write(`${token}\n`);
     });
 
   program

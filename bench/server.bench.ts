@@ -1,0 +1,125 @@
+// Desk server figures: how many WebSocket clients, each subscribed to all 200 portfolios that
+// update once a second, the server feeds with p99 update latency <= 100 ms and no drops; and the
+// memory each connection costs. The server runs here; the clients run in a child process
+// (bench/server-clients.ts) so the two do not share an event loop. Loopback only, bounded in time.
+import { fork, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import v8 from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { Desk } from '../electron/core/desk';
+import { TokenAuthority } from '../electron/server/auth';
+import { startServer } from '../electron/server/server';
+import { sampleSnapshot } from '../electron/server/testing';
+import { report } from './util';
+
+const PORTFOLIOS = 200;
+const STEPS = (process.env.BENCH_SERVER_STEPS ?? '250,500,1000,2000,3000,4000,5000').split(',').map(Number);
+const STEP_SECONDS = Number(process.env.BENCH_SERVER_SECONDS ?? 5);
+const BUDGET_MS = Number(process.env.BENCH_SERVER_BUDGET_S ?? 240) * 1000;
+const TARGET_P99_MS = 100;
+
+v8.setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+
+function ask<T = Record<string, number>>(child: ChildProcess, msg: object): Promise<T> {
+  return new Promise((resolve, reject) => {
+    child.once('message', (m: { ok: boolean; error?: string } & T) => (m.ok ? resolve(m) : reject(new Error(m.error))));
+    child.send(msg);
+  });
+}
+
+function heap(): { rss: number; heap: number } {
+  gc();
+  const m = process.memoryUsage();
+  return { rss: m.rss, heap: m.heapUsed + m.external + m.arrayBuffers };
+}
+
+async function main() {
+  const started = Date.now();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'risk-desk-bench-server-'));
+  const desk = Desk.open({ dbFile: path.join(dir, 'bench.db') });
+  const auth = TokenAuthority.generate();
+  const server = await startServer(desk, { host: '127.0.0.1', port: 0, auth, rendererDir: null, hub: { heartbeatMs: 30_000 } });
+  const token = await auth.sign({ sub: 'bench', role: 'viewer', expiresInSeconds: 3600 });
+  const child = fork(path.join(__dirname, 'server-clients.ts'), [], { execArgv: ['--import', 'tsx'], stdio: 'inherit' });
+  const ids = Array.from({ length: PORTFOLIOS }, (_, i) => `p${String(i).padStart(3, '0')}`);
+  // Real portfolios, so the alert engine evaluates every update against the demo limits as it
+  // would in production (the figures stay inside the limits: no alert storm).
+  desk.store.transaction(() => ids.forEach((id) => desk.store.book.upsertPortfolio({ id, name: id, nav: 10_000_000, currency: 'USD' })));
+  const frameBytes = Buffer.byteLength(JSON.stringify({ type: 'risk_metrics_update', timestamp: new Date().toISOString(), portfolio_id: ids[0], metrics: sampleSnapshot(ids[0]) }));
+  console.log(`  ${PORTFOLIOS} portfolios, each updating once a second (staggered); ${frameBytes} bytes per update; ${STEP_SECONDS} s per step`);
+
+  let best = 0;
+  let perConnection = '';
+  let perConnectionOver = 0;
+  let connected = 0;
+  try {
+    for (const n of STEPS) {
+      if (Date.now() - started > BUDGET_MS) {
+        console.log(`  (time budget reached before ${n} clients)`);
+        break;
+      }
+      const before = heap();
+      const added = n - connected;
+      const c = await ask(child, { cmd: 'connect', url: server.url.replace('http', 'ws') + '/ws/risk', token, count: added });
+      connected = c.clients;
+      const after = heap();
+      // Measured on the step that added the most connections (the least noisy).
+      if (added >= perConnectionOver) {
+        perConnectionOver = added;
+        perConnection = `${((after.rss - before.rss) / 1024 / added).toFixed(1)} KiB RSS, ${((after.heap - before.heap) / 1024 / added).toFixed(1)} KiB JS heap + buffers (over ${added})`;
+      }
+      await ask(child, { cmd: 'reset' });
+      const countersBefore = JSON.stringify(server.hub.counters.dropped_clients) + server.hub.counters.coalesced_total;
+      const flushesBefore = server.hub.counters.flushes_total;
+      const flushSecondsBefore = server.hub.counters.flush_seconds_total;
+
+      // One update per portfolio per second, spread evenly: a 10 ms tick emits those due.
+      let emitted = 0;
+      const t0 = Date.now();
+      const cpu0 = process.cpuUsage();
+      await new Promise<void>((resolve) => {
+        const timer = setInterval(() => {
+          const elapsed = Date.now() - t0;
+          const due = Math.min(PORTFOLIOS * STEP_SECONDS, Math.floor((elapsed / 1000) * PORTFOLIOS));
+          while (emitted < due) {
+            const id = ids[emitted % PORTFOLIOS];
+            desk.events.emit('metrics', { snapshot: sampleSnapshot(id, new Date().toISOString(), emitted) });
+            emitted++;
+          }
+          if (emitted >= PORTFOLIOS * STEP_SECONDS) {
+            clearInterval(timer);
+            resolve();
+          }
+        }, 10);
+      });
+      const cpu = process.cpuUsage(cpu0);
+      const serverCpu = ((cpu.user + cpu.system) / 1000 / (Date.now() - t0)) * 100;
+      await new Promise((r) => setTimeout(r, 1000));
+      const r = await ask(child, { cmd: 'report' });
+      const serverDrops = JSON.stringify(server.hub.counters.dropped_clients) + server.hub.counters.coalesced_total !== countersBefore;
+      const drops = r.minUpdates < emitted || r.closedUnexpectedly > 0 || serverDrops;
+      const ok = r.p99 <= TARGET_P99_MS && !drops && r.parseFailures === 0 && r.protocolErrors === 0;
+      report(
+        `${n} clients: update latency p50 / p99 / max`,
+        `${r.p50} / ${r.p99} / ${r.max} ms`,
+        `p99 <= ${TARGET_P99_MS} ms`,
+      );
+      console.log(`      ${(r.samples / STEP_SECONDS / 1000).toFixed(0)}k updates/s delivered; per client ${r.minUpdates}..${r.maxUpdates} of ${emitted}; ${drops ? 'DROPS' : 'no drops'}; ${server.hub.counters.flushes_total - flushesBefore} flushes averaging ${(((server.hub.counters.flush_seconds_total - flushSecondsBefore) * 1000) / Math.max(1, server.hub.counters.flushes_total - flushesBefore)).toFixed(1)} ms; server CPU ${serverCpu.toFixed(0)}%, clients CPU ${r.cpu}%; server RSS ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MB`);
+      if (!ok) break;
+      best = n;
+    }
+  } finally {
+    child.send({ cmd: 'exit' });
+    await server.close();
+    await desk.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  report('largest N with p99 <= 100 ms and no drops', `${best} clients`, 'N >= 2,000');
+  report('memory per idle subscribed connection', perConnection);
+  process.exit(0);
+}
+
+void main();
