@@ -1,5 +1,5 @@
 // Alert helpers the views share: ordering, wording, statistics.
-import { type Alert, type ComparisonType, SEVERITIES, SEVERITY_RANK, type Severity, type AlertStatus, ALERT_STATUSES } from '../../../shared/domain';
+import { type Alert, type AlertStatus, type ComparisonType, SEVERITY_RANK } from '../../../shared/domain';
 import { isMetricPath, METRIC_INFO } from '../../../shared/metrics';
 import { formatMetric, formatNumber } from '../format';
 
@@ -41,10 +41,9 @@ function durationStats(ms: number[]): DurationStats {
   return { count: s.length, mean: s.reduce((x, y) => x + y, 0) / s.length, median: rank(0.5), p90: rank(0.9), max: s[s.length - 1] };
 }
 
-export interface AlertStats {
+/** What the dashboard adds to the engine's alerts.stats: spread of response times and where alerts come from. */
+export interface AlertSpread {
   total: number;
-  bySeverity: Record<Severity, number>;
-  byStatus: Record<AlertStatus, number>;
   /** Portfolios with the most alerts first. */
   byPortfolio: { portfolio_id: string; count: number }[];
   byMetric: { metric: string; count: number }[];
@@ -54,16 +53,12 @@ export interface AlertStats {
   timeToResolve: DurationStats;
 }
 
-export function alertStats(alerts: readonly Alert[]): AlertStats {
-  const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
-  const byStatus = Object.fromEntries(ALERT_STATUSES.map((s) => [s, 0])) as Record<AlertStatus, number>;
+export function alertStats(alerts: readonly Alert[]): AlertSpread {
   const portfolios = new Map<string, number>();
   const metrics = new Map<string, number>();
   const ack: number[] = [];
   const res: number[] = [];
   for (const a of alerts) {
-    bySeverity[a.severity]++;
-    byStatus[a.status]++;
     portfolios.set(a.portfolio_id, (portfolios.get(a.portfolio_id) ?? 0) + 1);
     metrics.set(a.metric_type, (metrics.get(a.metric_type) ?? 0) + 1);
     const t0 = Date.parse(a.triggered_at);
@@ -74,8 +69,6 @@ export function alertStats(alerts: readonly Alert[]): AlertStats {
     [...m].sort((x, y) => y[1] - x[1] || x[0].localeCompare(y[0])).map(([k, count]) => ({ [key]: k, count }) as { [P in K]: string } & { count: number });
   return {
     total: alerts.length,
-    bySeverity,
-    byStatus,
     byPortfolio: ranked(portfolios, 'portfolio_id'),
     byMetric: ranked(metrics, 'metric'),
     timeToAcknowledge: durationStats(ack.filter((x) => x >= 0)),

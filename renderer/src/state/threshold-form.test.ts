@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { portfolio, snapshot, threshold } from '../testing/fixtures';
-import { draftFrom, draftToInput, emptyDraft, previewThreshold, validateDraft } from './threshold-form';
+import { threshold } from '../testing/fixtures';
+import { draftFrom, draftToInput, emptyDraft, validateDraft } from './threshold-form';
 
 describe('threshold drafts', () => {
   it('takes return limits in percent and sends fractions', () => {
@@ -24,40 +24,5 @@ describe('threshold drafts', () => {
     expect(v.errors.pending_seconds).toMatch(/>=\s*0|too small/i);
     expect(v.errors.warn_utilisation_pct).toBeTruthy();
     expect(v.errors.severity).toBeUndefined();
-  });
-});
-
-describe('previewThreshold', () => {
-  const portfolios = [portfolio('a', { name: 'A' }), portfolio('b', { name: 'B' }), portfolio('c', { name: 'C' })];
-  const snaps = { a: snapshot('a', { var_95: -0.06 }), b: snapshot('b', { var_95: -0.03 }), c: snapshot('c', { var_95: null }) };
-
-  it('says which portfolios it would fire on now, breaches first', () => {
-    const v = validateDraft({ ...emptyDraft(), threshold_value: '-5' });
-    if (!v.ok) throw new Error('draft should be valid');
-    const rows = previewThreshold(v.value, portfolios, snaps);
-    expect(rows.map((r) => [r.portfolio.id, r.fires, r.light])).toEqual([
-      ['a', true, 'red'],
-      ['b', false, 'green'],
-      ['c', false, 'grey'],
-    ]);
-    expect(rows[0].utilisation).toBeCloseTo(120);
-  });
-
-  it('marks portfolios whose own threshold overrides a desk-wide one, which then does not fire there', () => {
-    const v = validateDraft({ ...emptyDraft(), threshold_value: '-5' });
-    if (!v.ok) throw new Error('draft should be valid');
-    const own = threshold({ id: 9, portfolio_id: 'a', metric_type: 'var_95', comparison_type: 'less_than', severity: 'HIGH', threshold_value: -0.08 });
-    const a = previewThreshold(v.value, portfolios, snaps, [own]).find((r) => r.portfolio.id === 'a')!;
-    expect(a).toMatchObject({ overridden: true, breached: true, fires: false });
-    // Editing that very threshold: it does not override itself.
-    expect(previewThreshold(v.value, portfolios, snaps, [own], 9).find((r) => r.portfolio.id === 'a')!.overridden).toBe(false);
-  });
-
-  it('covers one portfolio when one is named, and never fires when disabled', () => {
-    const v = validateDraft({ ...emptyDraft(), portfolio_id: 'a', threshold_value: '-5', enabled: false });
-    if (!v.ok) throw new Error('draft should be valid');
-    const rows = previewThreshold(v.value, portfolios, snaps);
-    expect(rows).toHaveLength(1);
-    expect(rows[0].fires).toBe(false);
   });
 });

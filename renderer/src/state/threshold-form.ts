@@ -1,10 +1,8 @@
 // The threshold editor's model: what the user types (limits in the metric's display unit:
-// percent for returns and shares), the API input it becomes, validation with the contract's own
-// zod schema, and the "would this fire now?" preview.
+// percent for returns and shares), the API input it becomes, and validation with the contract's
+// own zod schema. "Would this fire now?" is the engine's answer (thresholds.preview).
 import { type ComparisonType, type Severity, type Threshold, ThresholdInput, type ThresholdSettings } from '../../../shared/domain';
-import { METRIC_INFO, type MetricPath, readMetric, type RiskSnapshot } from '../../../shared/metrics';
-import type { PortfolioSummary } from '../types';
-import { isBreached, lightFor, limitSide, utilisation } from '../../../shared/alerts';
+import { METRIC_INFO, type MetricPath } from '../../../shared/metrics';
 
 export interface ThresholdDraft {
   portfolio_id: string;
@@ -111,52 +109,4 @@ export function validateDraft(d: ThresholdDraft): { ok: true; value: ThresholdSe
     errors[field] = raw[field as string] === '' ? 'required' : issue.message;
   }
   return { ok: false, errors };
-}
-
-export interface PreviewRow {
-  portfolio: PortfolioSummary;
-  value: number | null;
-  /** Percent of the limit used (100 = at the limit). */
-  utilisation: number | null;
-  light: 'green' | 'amber' | 'red' | 'grey';
-  breached: boolean;
-  /** Breached on fresh figures: saving opens an alert (after `pending_seconds` when set). */
-  fires: boolean;
-  /** A `*` threshold this portfolio overrides with its own of the same metric, side and severity. */
-  overridden: boolean;
-}
-
-/**
- * What the threshold would say right now about every portfolio it covers, by the engine's rule
- * (shared/alerts.ts). `existing` are the saved thresholds, for overrides; `editingId` is left out.
- */
-export function previewThreshold(
-  t: ThresholdSettings,
-  portfolios: readonly PortfolioSummary[],
-  snapshots: Record<string, RiskSnapshot>,
-  existing: readonly Threshold[] = [],
-  editingId: number | null = null,
-): PreviewRow[] {
-  const covered = portfolios.filter((p) => t.portfolio_id === '*' || p.id === t.portfolio_id);
-  const side = limitSide(t.comparison_type);
-  return covered
-    .map((p): PreviewRow => {
-      const overridden =
-        t.portfolio_id === '*' &&
-        existing.some((o) => o.id !== editingId && o.enabled && o.portfolio_id === p.id && o.metric_type === t.metric_type && o.severity === t.severity && limitSide(o.comparison_type) === side);
-      const snap = snapshots[p.id];
-      const value = snap ? readMetric(snap, t.metric_type) : null;
-      const stale = !snap || snap.stale;
-      const breached = value !== null && isBreached(value, t.comparison_type, t.threshold_value);
-      return {
-        portfolio: p,
-        value,
-        utilisation: utilisation(value, t),
-        light: lightFor(value, t, stale),
-        breached,
-        fires: t.enabled && !overridden && breached && !stale,
-        overridden,
-      };
-    })
-    .sort((a, b) => Number(b.fires) - Number(a.fires) || (b.utilisation ?? -Infinity) - (a.utilisation ?? -Infinity) || a.portfolio.name.localeCompare(b.portfolio.name));
 }

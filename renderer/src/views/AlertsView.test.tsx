@@ -69,22 +69,29 @@ describe('alerts', () => {
     unmount();
   });
 
-  it('shows a new alert pushed live, and its timeline including escalation steps', async () => {
-    const { client, unmount } = await renderDesk({ hash: '#/alerts/live' });
+  it('shows a new alert pushed live, and its timeline from the engine, read again when an escalation step is pushed', async () => {
+    const handlers = deskHandlers();
+    const steps: { at: string; source: string; kind: string; actor: string; summary: string }[] = [
+      { at: '2026-11-26T14:40:00.000Z', source: 'alerts', kind: 'triggered', actor: 'system', summary: 'triggered: VaR 95% −5.20% < −5.00%' },
+      { at: '2026-11-26T14:40:01.000Z', source: 'notify', kind: 'notification', actor: 'system', summary: 'email to on-call: sent' },
+    ];
+    handlers['alerts.timeline'] = () => steps.slice();
+    const { client, unmount } = await renderDesk({ handlers, hash: '#/alerts/live' });
     await screen.findByRole('table', { name: 'Alerts' });
     const fresh = alert({ id: 90, portfolio_id: 'warm', severity: 'CRITICAL', triggered_at: '2026-11-26T14:40:00.000Z', updated_at: '2026-11-26T14:40:00.000Z' });
-    act(() => {
-      client.emit({ type: 'new_alert', timestamp: fresh.triggered_at, alert: fresh });
-      client.emit({ type: 'escalation', timestamp: '2026-11-26T14:45:00.000Z', alert_id: 90, portfolio_id: 'warm', step: 1, level: 'head_of_risk', channel: 'sms', recipients: ['+14155550100'] });
-    });
+    act(() => client.emit({ type: 'new_alert', timestamp: fresh.triggered_at, alert: fresh }));
     await waitFor(() => expect(document.querySelector('tr[data-alert-id="90"]')).toBeTruthy());
     // Needs action first: the CRITICAL one leads.
     expect(document.querySelector('tbody tr')!.getAttribute('data-alert-id')).toBe('90');
     fireEvent.keyDown(window, { key: 'j' });
-    const timeline = screen.getByRole('list', { name: 'Timeline' });
-    const steps = within(timeline).getAllByRole('listitem').map((li) => li.textContent);
-    expect(steps[0]).toContain('Triggered (CRITICAL)');
-    expect(steps[1]).toContain('Escalation step 1 (head_of_risk) by sms to +14155550100');
+    const timeline = await screen.findByRole('list', { name: 'Timeline' });
+    expect(within(timeline).getAllByRole('listitem').map((li) => li.getAttribute('data-kind'))).toEqual(['triggered', 'notification']);
+    expect(timeline.textContent).toContain('email to on-call: sent');
+    steps.push({ at: '2026-11-26T14:45:00.000Z', source: 'escalation', kind: 'escalation', actor: 'system', summary: 'step 1 (head of risk) by sms to +14155550100' });
+    act(() => client.emit({ type: 'escalation', timestamp: '2026-11-26T14:45:00.000Z', alert_id: 90, portfolio_id: 'warm', step: 1, level: 'head_of_risk', channel: 'sms', recipients: ['+14155550100'] }));
+    await waitFor(() => expect(within(screen.getByRole('list', { name: 'Timeline' })).getAllByRole('listitem')).toHaveLength(3));
+    expect(screen.getByRole('list', { name: 'Timeline' }).lastElementChild!.className).toBe('escalation');
+    expect(client.callsOf('alerts.timeline')).toEqual([{ id: 90 }, { id: 90 }]);
     unmount();
   });
 
@@ -118,13 +125,26 @@ describe('alerts', () => {
             ],
             next_cursor: null,
           };
-    const { unmount } = await renderDesk({ handlers, hash: '#/alerts/stats' });
+    handlers['alerts.stats'] = (a) => ({
+      since: a.since ?? null,
+      total: 3,
+      by_severity: { LOW: 0, MEDIUM: 0, HIGH: 2, CRITICAL: 1 },
+      by_status: { TRIGGERED: 1, ACKNOWLEDGED: 1, RESOLVED: 1 },
+      flapping: 0,
+      mean_time_to_acknowledge_seconds: 360,
+      mean_time_to_resolve_seconds: 1800,
+    });
+    const { client, unmount } = await renderDesk({ handlers, hash: '#/alerts/stats' });
     const stats = await screen.findByTestId('alert-stats');
     const ack = within(stats).getByText('Time to acknowledge').closest('tr')!;
-    // Two acknowledged: 2 min and 10 min.
-    expect([...ack.querySelectorAll('td')].map((td) => td.textContent)).toEqual(['2', '6m 00s', '2m 00s', '10m 00s', '10m 00s']);
+    // Mean from the engine; spread from the two acknowledged alerts (2 min and 10 min).
+    expect([...ack.querySelectorAll('td')].map((td) => td.textContent)).toEqual(['6m 00s', '2m 00s', '10m 00s', '10m 00s']);
     const res = within(stats).getByText('Time to resolve').closest('tr')!;
-    expect(res.querySelectorAll('td')[0].textContent).toBe('1');
+    expect([...res.querySelectorAll('td')].map((td) => td.textContent)).toEqual(['30m 00s', '30m 00s', '30m 00s', '30m 00s']);
+    expect(within(stats).getByText('By severity').closest('section')!.textContent).toContain('CRIT1');
+    // Both ask for the same period.
+    const since = (client.callsOf('alerts.stats')[0] as { since: string }).since;
+    expect(client.callsOf('alerts.list').some((c) => (c as { since?: string }).since === since)).toBe(true);
     unmount();
   });
 });

@@ -1,5 +1,6 @@
 // Alerts: the live list, the history with filters, and statistics.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { AlertStats as AlertStatsBody } from '../../../shared/alerts';
 import { ALERT_STATUSES, type Alert, type AlertStatus, SEVERITIES, type Severity } from '../../../shared/domain';
 import { AlertDetail } from '../components/AlertDetail';
 import { useOpenAlerts } from '../components/AlertPanel';
@@ -220,12 +221,11 @@ function HistoryTab() {
 
 const STATS_LIMIT = 5000;
 
-function DurationRow({ label, s }: { label: string; s: DurationStats }) {
+function DurationRow({ label, mean, s }: { label: string; mean: number | null; s: DurationStats }) {
   return (
     <tr>
       <th>{label}</th>
-      <td className="num">{s.count}</td>
-      <td className="num">{formatDuration(s.mean)}</td>
+      <td className="num">{formatDuration(mean === null ? null : mean * 1000)}</td>
       <td className="num">{formatDuration(s.median)}</td>
       <td className="num">{formatDuration(s.p90)}</td>
       <td className="num">{formatDuration(s.max)}</td>
@@ -256,10 +256,16 @@ function Distribution({ title, rows, total }: { title: string; rows: { label: Re
   );
 }
 
+/**
+ * Counts and mean response times come from the engine (alerts.stats, every alert in the period);
+ * the spread (median, 90th percentile, worst) and the distribution by portfolio and metric are
+ * computed here from the alerts of the period, up to the most recent STATS_LIMIT.
+ */
 function StatsTab() {
   const { model } = useDeskContext();
   const portfolios = useDesk((s) => s.portfolios);
   const [since, setSince] = useState<SinceKey>('7d');
+  const [server, setServer] = useState<AlertStatsBody | null>(null);
   const [alerts, setAlerts] = useState<Alert[] | null>(null);
   const [truncated, setTruncated] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -267,15 +273,19 @@ function StatsTab() {
   useEffect(() => {
     let cancelled = false;
     setAlerts(null);
+    setServer(null);
+    const from = sinceIso(since);
     (async () => {
+      const stats = await model.client.call('alerts.stats', { since: from });
       const all: Alert[] = [];
       let cursor: string | undefined;
       do {
-        const page = await model.client.call('alerts.list', { since: sinceIso(since), limit: 1000, cursor });
+        const page = await model.client.call('alerts.list', { since: from, limit: 1000, cursor });
         all.push(...page.items);
         cursor = page.next_cursor ?? undefined;
       } while (cursor && all.length < STATS_LIMIT && !cancelled);
       if (cancelled) return;
+      setServer(stats);
       setTruncated(!!cursor);
       setAlerts(all);
       setError(null);
@@ -285,7 +295,7 @@ function StatsTab() {
     };
   }, [model, since]);
 
-  const stats = useMemo(() => (alerts ? alertStats(alerts) : null), [alerts]);
+  const spread = useMemo(() => (alerts ? alertStats(alerts) : null), [alerts]);
   return (
     <>
       <div className="toolbar">
@@ -296,14 +306,15 @@ function StatsTab() {
             </option>
           ))}
         </select>
-        {stats && (
+        {server && (
           <span className="muted">
-            {stats.total} alerts{truncated ? ` (the most recent ${STATS_LIMIT})` : ''}
+            {server.total} alerts · {server.flapping} flapping
+            {truncated ? ` · spread and distribution over the most recent ${STATS_LIMIT}` : ''}
           </span>
         )}
         {error && <span className="error-text">{error}</span>}
       </div>
-      {stats ? (
+      {server && spread ? (
         <div className="stats" data-testid="alert-stats">
           <section className="card">
             <h3>Response times</h3>
@@ -311,7 +322,6 @@ function StatsTab() {
               <thead>
                 <tr>
                   <th />
-                  <th className="num">alerts</th>
                   <th className="num">mean</th>
                   <th className="num">median</th>
                   <th className="num">p90</th>
@@ -319,15 +329,15 @@ function StatsTab() {
                 </tr>
               </thead>
               <tbody>
-                <DurationRow label="Time to acknowledge" s={stats.timeToAcknowledge} />
-                <DurationRow label="Time to resolve" s={stats.timeToResolve} />
+                <DurationRow label="Time to acknowledge" mean={server.mean_time_to_acknowledge_seconds} s={spread.timeToAcknowledge} />
+                <DurationRow label="Time to resolve" mean={server.mean_time_to_resolve_seconds} s={spread.timeToResolve} />
               </tbody>
             </table>
           </section>
-          <Distribution title="By severity" total={stats.total} rows={SEVERITIES.map((s) => ({ key: s, label: <SeverityTag severity={s} />, count: stats.bySeverity[s] })).reverse()} />
-          <Distribution title="By status" total={stats.total} rows={ALERT_STATUSES.map((s) => ({ key: s, label: <span className={`status ${s}`}>{s}</span>, count: stats.byStatus[s] }))} />
-          <Distribution title="By portfolio" total={stats.total} rows={stats.byPortfolio.slice(0, 15).map((p) => ({ key: p.portfolio_id, label: portfolios[p.portfolio_id]?.name ?? p.portfolio_id, count: p.count }))} />
-          <Distribution title="By metric" total={stats.total} rows={stats.byMetric.slice(0, 15).map((m) => ({ key: m.metric, label: metricLabel(m.metric), count: m.count }))} />
+          <Distribution title="By severity" total={server.total} rows={SEVERITIES.map((s) => ({ key: s, label: <SeverityTag severity={s} />, count: server.by_severity[s] })).reverse()} />
+          <Distribution title="By status" total={server.total} rows={ALERT_STATUSES.map((s) => ({ key: s, label: <span className={`status ${s}`}>{s}</span>, count: server.by_status[s] }))} />
+          <Distribution title="By portfolio" total={spread.total} rows={spread.byPortfolio.slice(0, 15).map((p) => ({ key: p.portfolio_id, label: portfolios[p.portfolio_id]?.name ?? p.portfolio_id, count: p.count }))} />
+          <Distribution title="By metric" total={spread.total} rows={spread.byMetric.slice(0, 15).map((m) => ({ key: m.metric, label: metricLabel(m.metric), count: m.count }))} />
         </div>
       ) : (
         !error && <div className="empty">Loading…</div>

@@ -25,16 +25,17 @@ describe('the threshold editor', () => {
   });
 
   it('previews whether the threshold would fire now, as it is typed', async () => {
-    const { unmount } = await renderDesk({ hash: '#/limits' });
+    const { client, unmount } = await renderDesk({ hash: '#/limits' });
     await screen.findByRole('table', { name: 'Thresholds' });
     fireEvent.click(screen.getByRole('button', { name: /New threshold/ }));
     fireEvent.change(form().getByLabelText(/^Limit/), { target: { value: '-4' } });
-    const preview = screen.getByTestId('threshold-preview');
     // VaR 95: calm −2%, warm −4.5%, hot −1%: only warm is past −4%.
-    expect(preview.textContent).toContain('Yes, on 1 of 3 portfolios');
-    expect(preview.querySelector('tr[data-fires="true"]')!.textContent).toContain('Warm Book');
+    await waitFor(() => expect(screen.getByTestId('threshold-preview').textContent).toContain('Yes, on 1 of 3 portfolios'));
+    expect(screen.getByTestId('threshold-preview').querySelector('tr[data-fires="true"]')!.textContent).toContain('Warm Book');
     fireEvent.change(form().getByLabelText(/^Limit/), { target: { value: '-6' } });
-    expect(screen.getByTestId('threshold-preview').textContent).toContain('No (3 portfolios checked)');
+    await waitFor(() => expect(screen.getByTestId('threshold-preview').textContent).toContain('No (3 portfolios checked)'));
+    // The engine was asked with the draft as the API takes it: a fraction.
+    expect(client.callsOf('thresholds.preview').at(-1)).toMatchObject({ metric_type: 'var_95', threshold_value: -0.06 });
     unmount();
   });
 

@@ -1,14 +1,15 @@
 // Limits: every threshold, and an editor validated with the contract's schema, showing the
 // server's errors by field and what the threshold would say about the book right now.
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
+import type { ThresholdPreview } from '../../../shared/alerts';
 import { DeskClientError } from '../../../shared/client';
-import { COMPARISON_TYPES, SEVERITIES, type Threshold } from '../../../shared/domain';
+import { COMPARISON_TYPES, SEVERITIES, type Threshold, type ThresholdSettings } from '../../../shared/domain';
 import { METRIC_INFO, METRIC_PATHS, type MetricPath } from '../../../shared/metrics';
 import { Glyph, SeverityTag } from '../components/Light';
 import { useCan, useDesk, useDeskContext, useUi } from '../context';
 import { formatMetric, formatUtilisation } from '../format';
 import { COMPARISON_SYMBOL } from '../state/alerts';
-import { draftFrom, draftToInput, emptyDraft, entersAsPercent, type FieldErrors, previewThreshold, type ThresholdDraft, validateDraft } from '../state/threshold-form';
+import { draftFrom, draftToInput, emptyDraft, entersAsPercent, type FieldErrors, type ThresholdDraft, validateDraft } from '../state/threshold-form';
 import { useShortcuts } from '../shortcuts';
 
 function Field({ id, label, error, hint, children }: { id: string; label: string; error?: string; hint?: string; children: React.ReactNode }) {
@@ -28,22 +29,57 @@ function Field({ id, label, error, hint, children }: { id: string; label: string
   );
 }
 
-function Preview({ draft, editingId }: { draft: ThresholdDraft; editingId: number | null }) {
+const PREVIEW_DEBOUNCE_MS = 200;
+/** The preview is of the latest figures: asked again this often while the editor is open. */
+const PREVIEW_REFRESH_MS = 5000;
+
+/** "Would this fire now?": the engine evaluates the draft against every portfolio's latest figures, without saving it. */
+function Preview({ draft }: { draft: ThresholdDraft }) {
+  const { model } = useDeskContext();
   const portfolios = useDesk((s) => s.portfolios);
-  const snapshots = useDesk((s) => s.snapshots);
-  const thresholds = useDesk((s) => s.thresholds);
   const v = validateDraft(draft);
+  const key = v.ok ? JSON.stringify(v.value) : null;
+  const [result, setResult] = useState<{ key: string; preview: ThresholdPreview } | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    if (!key) return;
+    let cancelled = false;
+    const ask = () =>
+      model.client
+        .call('thresholds.preview', JSON.parse(key) as ThresholdSettings)
+        .then((preview) => {
+          if (cancelled) return;
+          setResult({ key, preview });
+          setError(null);
+        })
+        .catch((err: unknown) => !cancelled && setError(err instanceof Error ? err.message : String(err)));
+    const first = setTimeout(ask, PREVIEW_DEBOUNCE_MS);
+    const again = setInterval(ask, PREVIEW_REFRESH_MS);
+    return () => {
+      cancelled = true;
+      clearTimeout(first);
+      clearInterval(again);
+    };
+  }, [model, key]);
+
   if (!v.ok) return <div className="preview muted">Preview: complete the form to see whether this would fire now.</div>;
-  const rows = previewThreshold(v.value, Object.values(portfolios), snapshots, thresholds, editingId);
-  const firing = rows.filter((r) => r.fires);
+  if (error) return <div className="preview error-text">Preview failed: {error}</div>;
+  if (!result || result.key !== key) return <div className="preview muted">Checking against the latest figures…</div>;
   const t = v.value;
+  const { rows, summary } = result.preview;
+  const sorted = [...rows].sort((a, b) => Number(b.would_fire) - Number(a.would_fire) || Number(b.breached) - Number(a.breached) || (b.utilisation ?? -Infinity) - (a.utilisation ?? -Infinity));
+  const breachedHeld = t.pending_seconds > 0 ? rows.filter((r) => r.breached && !r.stale && !r.overridden).length : 0;
+  const n = summary.portfolios;
   return (
     <div className="preview" data-testid="threshold-preview" aria-live="polite">
       <strong>
-        Would this fire now? {firing.length ? `Yes, on ${firing.length} of ${rows.length} ${rows.length === 1 ? 'portfolio' : 'portfolios'}` : `No (${rows.length} ${rows.length === 1 ? 'portfolio' : 'portfolios'} checked)`}
+        Would this fire now? {summary.would_fire ? `Yes, on ${summary.would_fire} of ${n} ${n === 1 ? 'portfolio' : 'portfolios'}` : `No (${n} ${n === 1 ? 'portfolio' : 'portfolios'} checked)`}
       </strong>
-      {!t.enabled && <div className="muted">Disabled: it would not fire at all.</div>}
-      {t.pending_seconds > 0 && firing.length > 0 && <div className="muted">After the breach holds for {t.pending_seconds} s.</div>}
+      <div className="muted">
+        <Glyph light="red" /> {summary.red} <Glyph light="amber" /> {summary.amber} <Glyph light="green" /> {summary.green} <Glyph light="grey" /> {summary.grey}
+        {!t.enabled && ' · disabled: it would not fire at all'}
+        {breachedHeld > 0 && ` · ${breachedHeld} in breach would fire after the breach holds for ${t.pending_seconds} s`}
+      </div>
       <table className="data" style={{ marginTop: '0.4rem' }}>
         <colgroup>
           <col />
@@ -52,19 +88,22 @@ function Preview({ draft, editingId }: { draft: ThresholdDraft; editingId: numbe
           <col style={{ width: '6rem' }} />
         </colgroup>
         <tbody>
-          {rows.slice(0, 12).map((r) => (
-            <tr key={r.portfolio.id} data-fires={r.fires}>
-              <td>
-                <Glyph light={r.light} /> {r.portfolio.name}
-              </td>
-              <td className="num">{formatMetric(t.metric_type, r.value, r.portfolio.currency)}</td>
-              <td className="num">{formatUtilisation(r.utilisation)}</td>
-              <td>{r.overridden ? 'own limit' : r.fires ? 'fires' : r.value === null ? 'no figure' : r.breached ? 'stale' : ''}</td>
-            </tr>
-          ))}
+          {sorted.slice(0, 12).map((r) => {
+            const p = portfolios[r.portfolio_id];
+            return (
+              <tr key={r.portfolio_id} data-fires={r.would_fire}>
+                <td>
+                  <Glyph light={r.light} /> {p?.name ?? r.portfolio_id}
+                </td>
+                <td className="num">{formatMetric(t.metric_type, r.value, p?.currency)}</td>
+                <td className="num">{formatUtilisation(r.utilisation)}</td>
+                <td>{r.overridden ? 'own limit' : r.would_fire ? 'fires' : r.value === null ? 'no figure' : r.stale ? 'stale' : r.breached ? 'held' : ''}</td>
+              </tr>
+            );
+          })}
         </tbody>
       </table>
-      {rows.length > 12 && <div className="muted">and {rows.length - 12} more</div>}
+      {sorted.length > 12 && <div className="muted">and {sorted.length - 12} more</div>}
     </div>
   );
 }
@@ -204,7 +243,7 @@ function Editor({ editing, onDone }: { editing: Threshold | null; onDone: () => 
           )}
         </div>
       </fieldset>
-      <Preview draft={draft} editingId={editing?.id ?? null} />
+      <Preview draft={draft} />
       <details className="muted" style={{ margin: '0 0.75rem' }}>
         <summary>Request body</summary>
         <pre className="mono">{JSON.stringify(draftToInput(draft), null, 2)}</pre>
