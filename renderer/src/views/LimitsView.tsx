@@ -5,29 +5,13 @@ import type { ThresholdPreview } from '../../../shared/alerts';
 import { DeskClientError } from '../../../shared/client';
 import { COMPARISON_TYPES, SEVERITIES, type Threshold, type ThresholdSettings } from '../../../shared/domain';
 import { METRIC_INFO, METRIC_PATHS, type MetricPath } from '../../../shared/metrics';
+import { Field } from '../components/forms';
 import { Glyph, SeverityTag } from '../components/Light';
 import { useCan, useDesk, useDeskContext, useUi } from '../context';
 import { formatMetric, formatUtilisation } from '../format';
 import { COMPARISON_SYMBOL } from '../state/alerts';
 import { draftFrom, draftToInput, emptyDraft, entersAsPercent, type FieldErrors, type ThresholdDraft, validateDraft } from '../state/threshold-form';
 import { useShortcuts } from '../shortcuts';
-
-function Field({ id, label, error, hint, children }: { id: string; label: string; error?: string; hint?: string; children: React.ReactNode }) {
-  return (
-    <>
-      <label htmlFor={id}>{label}</label>
-      <div className="field">
-        {children}
-        {hint && <span className="hint">{hint}</span>}
-        {error && (
-          <span className="field-error" id={`${id}-error`} role="alert">
-            {error}
-          </span>
-        )}
-      </div>
-    </>
-  );
-}
 
 const PREVIEW_DEBOUNCE_MS = 200;
 /** The preview is of the latest figures: asked again this often while the editor is open. */
