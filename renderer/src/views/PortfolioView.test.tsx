@@ -9,7 +9,7 @@ afterEach(cleanup);
 describe('the portfolio view', () => {
   it('loads stored history for every charted metric over the chosen range, and refetches on a new range', async () => {
     const handlers = deskHandlers();
-    handlers['portfolios.history'] = (a) => ({ portfolio_id: a.id, metric: a.metric, points: [{ ts: '2026-11-26T14:00:00.000Z', value: -0.04 }] });
+    handlers['portfolios.history'] = (a) => ({ portfolio_id: a.id, metric: a.metric, points: [{ ts: '2026-11-26T14:00:00.000Z', value: -0.04, stale: false, resolution: 'raw' }] });
     const { client, unmount } = await renderDesk({ handlers, hash: '#/portfolio/hot' });
     await screen.findByRole('img', { name: 'VaR and CVaR chart' });
     const metrics = PORTFOLIO_CHARTS.flatMap((c) => c.metrics);
