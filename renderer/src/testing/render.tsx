@@ -2,7 +2,7 @@
 import { render } from '@testing-library/react';
 import { isBreached, lightFor, type ThresholdPreview, utilisation } from '../../../shared/alerts';
 import type { Role, ThresholdSettings } from '../../../shared/domain';
-import { readMetric, type RiskSnapshot } from '../../../shared/metrics';
+import { readMetric, type RiskDetail, type RiskSnapshot } from '../../../shared/metrics';
 import type { PortfolioSummary } from '../types';
 import { App } from '../App';
 import type { DeskContextValue } from '../context';
@@ -29,6 +29,33 @@ export function deskHandlers(): FakeHandlers {
     'alerts.list': (a) => ({ items: !a.status || a.status === 'TRIGGERED' ? [open] : [], next_cursor: null }),
     'alerts.timeline': (a) => [{ at: open.triggered_at, source: 'alerts', kind: 'triggered', actor: 'system', summary: `triggered #${a.id}` }],
     'thresholds.preview': (t) => fakePreview(t, portfolios, snaps),
+    'portfolios.detail': (a) => detail(a.id),
+  };
+}
+
+/** A risk detail: three holdings, component VaR summing to the portfolio VaR, a correlation matrix, a backtest. */
+export function detail(id: string): RiskDetail {
+  const s = snapshot(id, { var_95: -0.03 });
+  const { portfolio_id: _p, as_of, observations, timestamp: _t, null_reasons, stale: _s, ...metrics } = s;
+  const pos = (symbol: string, weight: number, cvar: number) => ({
+    symbol,
+    quantity: 1000,
+    multiplier: 1,
+    price: 100,
+    market_value: weight * 10_000_000,
+    weight,
+    component_var: { historical_95: cvar, historical_99: cvar * 1.4, parametric_95: cvar, parametric_99: cvar * 1.4 },
+  });
+  return {
+    portfolio_id: id,
+    as_of,
+    observations,
+    metrics,
+    null_reasons,
+    positions: [pos('AAPL', 0.5, -0.02), pos('MSFT', 0.3, -0.008), pos('TLT', 0.2, -0.002)],
+    correlation: { symbols: ['AAPL', 'MSFT', 'TLT'], matrix: [[1, 0.7, -0.3], [0.7, 1, -0.2], [-0.3, -0.2, 1]] },
+    backtest: { var_95: { confidence: 0.95, days: 250, exceptions: 14, expected: 12.5, lr_statistic: 0.18, p_value: 0.67, passed: true }, var_99: null },
+    detail_null_reasons: { 'backtest.var_99': 'too few days' },
   };
 }
 

@@ -38,6 +38,21 @@ describe('the portfolio view', () => {
     unmount();
   });
 
+  it('shows the largest positions, component VaR, the correlation of holdings and the VaR backtest', async () => {
+    const { client, unmount } = await renderDesk({ hash: '#/portfolio/hot' });
+    const top = await screen.findByRole('region', { name: 'Top positions' });
+    expect(top.textContent).toContain('HHI 0.080');
+    expect(top.textContent).toContain('3 holdings');
+    expect(within(top).getByRole('img', { name: 'Top positions chart' })).toBeTruthy();
+    const cvar = screen.getByRole('region', { name: 'Component VaR' });
+    expect(cvar.textContent).toContain('portfolio −3.00%');
+    expect(within(screen.getByRole('region', { name: 'Correlation of holdings' })).getByRole('img', { name: 'Correlation heatmap' })).toBeTruthy();
+    const bt = screen.getByRole('region', { name: 'VaR backtest' });
+    expect([...within(bt).getAllByRole('row')[1].querySelectorAll('td')].map((td) => td.textContent)).toEqual(['95%', '250', '14', '12.5', '0.670', '● passed']);
+    expect(client.callsOf('portfolios.detail')).toEqual([{ id: 'hot' }]);
+    unmount();
+  });
+
   it('switches portfolio from the picker and names an unknown one', async () => {
     const { ui, unmount } = await renderDesk({ hash: '#/portfolio/nope' });
     expect(await screen.findByText('No portfolio "nope".')).toBeTruthy();

@@ -3,10 +3,12 @@
 import { useMemo, useState } from 'react';
 import { METRIC_INFO, type MetricPath, readMetric, SCALAR_METRICS, CONCENTRATION_METRICS } from '../../../shared/metrics';
 import { EChart } from '../charts/EChart';
-import { lineOption } from '../charts/options';
+import { barOption, heatmapOption, lineOption } from '../charts/options';
 import { Glyph, LightLabel } from '../components/Light';
 import { useDesk, useDeskContext, useUi } from '../context';
-import { formatAmount, formatMetric, formatTime, formatUtilisation } from '../format';
+import { formatAmount, formatMetric, formatNumber, formatPercent, formatTime, formatUtilisation } from '../format';
+import { subMatrix, topComponentVar, topPositions, useRiskDetail } from '../state/detail';
+import type { RiskDetail } from '../../../shared/metrics';
 import { type RangeKey, RANGES, type SeriesData, useHistory } from '../state/history';
 import { applicable, metricLight } from '../state/limits';
 import { navigate } from '../ui';
@@ -48,6 +50,83 @@ function Chart({ spec, data, version, thresholds, currency }: { spec: ChartSpec;
   );
 }
 
+const TOP_N = 12;
+const HEATMAP_N = 20;
+
+function DetailCards({ detail, error, currency }: { detail: RiskDetail | null; error: string | null; currency: string }) {
+  const positions = useMemo(() => (detail ? topPositions(detail, TOP_N) : []), [detail]);
+  const cvar = useMemo(() => (detail ? topComponentVar(detail, TOP_N) : []), [detail]);
+  const heatSymbols = useMemo(() => (detail ? topPositions(detail, HEATMAP_N).map((p) => p.symbol) : []), [detail]);
+  const posOption = useMemo(() => barOption(positions.map((p) => ({ label: p.symbol, value: p.weight! })), (v) => formatPercent(v, 1)), [positions]);
+  const cvarOption = useMemo(() => barOption(cvar.map((c) => ({ label: c.symbol, value: c.value })), (v) => formatPercent(v, 2), '#f0883e'), [cvar]);
+  const heatOption = useMemo(() => (detail ? heatmapOption(heatSymbols, subMatrix(detail, heatSymbols)) : null), [detail, heatSymbols]);
+  if (!detail) return <section className="card wide">{error ? <div className="empty error-text">Could not load positions and correlation: {error}</div> : <div className="empty">Loading positions…</div>}</section>;
+  const m = detail.metrics.concentration_risk;
+  const why = detail.detail_null_reasons;
+  const bt = detail.backtest;
+  return (
+    <>
+      <section className="card" aria-label="Top positions">
+        <h3>
+          Top positions (weight of NAV)
+          <span className="num">
+            HHI {formatNumber(m.hhi, 3)} · effective {formatNumber(m.effective_positions, 1)} · top 5 {formatPercent(m.top5, 1)} · {detail.positions.length} holdings
+          </span>
+        </h3>
+        {positions.length ? <EChart option={posOption} label="Top positions chart" /> : <div className="empty">No holdings.</div>}
+      </section>
+      <section className="card" aria-label="Component VaR">
+        <h3>
+          Component VaR (historical 95%)
+          <span className="num">portfolio {formatMetric('var_95', detail.metrics.var_95, currency)}</span>
+        </h3>
+        {cvar.length ? <EChart option={cvarOption} label="Component VaR chart" /> : <div className="empty">{why['component_var.historical'] ?? 'No component VaR.'}</div>}
+      </section>
+      <section className="card" aria-label="Correlation of holdings">
+        <h3>
+          Correlation of holdings
+          <span>{heatSymbols.length < detail.correlation.symbols.length ? `largest ${heatSymbols.length} of ${detail.correlation.symbols.length}` : ''}</span>
+        </h3>
+        {heatOption && heatSymbols.length > 1 ? <EChart option={heatOption} className="chart tall" label="Correlation heatmap" /> : <div className="empty">{why.correlation ?? 'Fewer than two holdings.'}</div>}
+      </section>
+      <section className="card" aria-label="VaR backtest">
+        <h3>VaR backtest (Kupiec)</h3>
+        {bt.var_95 || bt.var_99 ? (
+          <table className="data">
+            <thead>
+              <tr>
+                <th>VaR</th>
+                <th className="num">days</th>
+                <th className="num">exceptions</th>
+                <th className="num">expected</th>
+                <th className="num">p-value</th>
+                <th>result</th>
+              </tr>
+            </thead>
+            <tbody>
+              {[bt.var_95, bt.var_99].map(
+                (b) =>
+                  b && (
+                    <tr key={b.confidence}>
+                      <td>{formatPercent(b.confidence, 0)}</td>
+                      <td className="num">{b.days}</td>
+                      <td className="num">{b.exceptions}</td>
+                      <td className="num">{formatNumber(b.expected, 1)}</td>
+                      <td className="num">{formatNumber(b.p_value, 3)}</td>
+                      <td className={b.passed ? 't-green' : 't-red'}>{b.passed ? '● passed' : '■ rejected'}</td>
+                    </tr>
+                  ),
+              )}
+            </tbody>
+          </table>
+        ) : (
+          <div className="empty">{why.backtest ?? 'No backtest.'}</div>
+        )}
+      </section>
+    </>
+  );
+}
+
 export function PortfolioView() {
   const { ui, model } = useDeskContext();
   const route = useUi((s) => s.route);
@@ -59,6 +138,7 @@ export function PortfolioView() {
   const snapshot = useDesk((s) => (id ? s.snapshots[id] : undefined));
   const [range, setRange] = useState<RangeKey>('1d');
   const history = useHistory(model.client, id, CHART_METRICS, range, snapshot);
+  const detail = useRiskDetail(model.client, id, snapshot?.timestamp);
   const thresholds = useMemo(() => (id ? applicable(id, allThresholds) : []), [allThresholds, id]);
   const names = useMemo(() => Object.values(board.rows).sort((a, b) => a.name.localeCompare(b.name)), [board.rows]);
 
@@ -119,6 +199,7 @@ export function PortfolioView() {
         {PORTFOLIO_CHARTS.map((spec) => (
           <Chart key={spec.title} spec={spec} data={history.data} version={history.version} thresholds={thresholds} currency={currency} />
         ))}
+        <DetailCards detail={detail.detail?.portfolio_id === id ? detail.detail : null} error={detail.error} currency={currency} />
       </div>
     </div>
   );

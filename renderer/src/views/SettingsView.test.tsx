@@ -201,3 +201,30 @@ describe('settings: channels', () => {
     unmount();
   });
 });
+
+describe('settings: drill', () => {
+  it('shocks a portfolio through the simulated feed and says what moved, or why not', async () => {
+    const handlers = deskHandlers();
+    handlers['feed.shock'] = (a) => {
+      if (a.move < -0.5) throw new DeskClientError('conflict', 'shocks need the simulated feed; the websocket feed is running', 409);
+      return { symbols: ['AAPL', 'MSFT'], move: a.move };
+    };
+    const { client, unmount } = await renderDesk({ handlers, hash: '#/settings/drill' });
+    const f = form('Drill');
+    fireEvent.change(f.getByLabelText('Portfolio'), { target: { value: 'hot' } });
+    fireEvent.change(f.getByLabelText('Move (%)'), { target: { value: '-25' } });
+    fireEvent.click(f.getByRole('button', { name: 'Shock prices' }));
+    expect((await f.findByRole('status')).textContent).toBe('Moved 2 symbols by −25.0%.');
+    expect(client.callsOf('feed.shock')).toEqual([{ portfolio_id: 'hot', move: -0.25 }]);
+    fireEvent.change(f.getByLabelText('Move (%)'), { target: { value: '-60' } });
+    fireEvent.click(f.getByRole('button', { name: 'Shock prices' }));
+    await waitFor(() => expect(f.getByRole('status').textContent).toContain('shocks need the simulated feed'));
+    unmount();
+  });
+
+  it('is not offered to a viewer', async () => {
+    const { unmount } = await renderDesk({ role: 'viewer', hash: '#/settings/drill' });
+    expect(await screen.findByText('Drills need the risk manager role.')).toBeTruthy();
+    unmount();
+  });
+});

@@ -5,6 +5,7 @@ import { useDeskContext, useUi } from '../context';
 import { navigate } from '../ui';
 import { Channels } from './settings/Channels';
 import { Contacts } from './settings/Contacts';
+import { Drill } from './settings/Drill';
 import { Escalation } from './settings/Escalation';
 import { NotificationLog } from './settings/NotificationLog';
 import { Silences } from './settings/Silences';
@@ -17,6 +18,7 @@ export const SETTINGS_TABS = [
   { key: 'templates', label: 'Templates' },
   { key: 'channels', label: 'Channels' },
   { key: 'notifications', label: 'Notification log' },
+  { key: 'drill', label: 'Drill' },
   { key: 'display', label: 'Display' },
 ] as const;
 type SettingsTab = (typeof SETTINGS_TABS)[number]['key'];
@@ -67,6 +69,7 @@ export function SettingsView() {
       {tab === 'templates' && <Templates />}
       {tab === 'channels' && <Channels />}
       {tab === 'notifications' && <NotificationLog />}
+      {tab === 'drill' && <Drill />}
       {tab === 'display' && <Display />}
     </div>
   );
