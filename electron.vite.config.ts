@@ -37,6 +37,8 @@ export default defineConfig({
     root: resolve(__dirname, 'renderer'),
     build: {
       outDir: resolve(__dirname, 'out/renderer'),
+      // Served over HTTP by `risk-desk serve` too: ship it minified (electron-vite does not by default).
+      minify: 'esbuild',
       rollupOptions: { input: resolve(__dirname, 'renderer/index.html') },
     },
     plugins: [react()],

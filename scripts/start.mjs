@@ -36,8 +36,11 @@ if (!binary) {
   for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
 } else {
   // The native SQLite module must match Electron's ABI to load in the main process.
-  // `npm test` needs it back on Node's ABI: run `npm rebuild better-sqlite3` afterwards (see README).
+  // `npm test` needs it back on Node's ABI: `npm run rebuild:node` (npm rebuild better-sqlite3) afterwards.
   if (!run('npx', ['electron-builder', 'install-app-deps'])) process.exit(1);
   const child = spawn('npx', ['electron-vite', 'dev', ...process.argv.slice(2)], { cwd: root, stdio: 'inherit', shell: process.platform === 'win32' });
-  child.on('exit', (code) => process.exit(code ?? 0));
+  child.on('exit', (code) => {
+    console.log('better-sqlite3 is now built for Electron: run `npm run rebuild:node` before `npm test`.');
+    process.exit(code ?? 0);
+  });
 }

@@ -28,9 +28,14 @@ export class DeskClientError extends Error {
   }
 }
 
+/** Where a click on a desktop notification asks the dashboard to go: the alert it was about, or the alert list. */
+export type DeskNavigation = { view: 'alert'; alert_id: number } | { view: 'alerts' };
+
 /** What the Electron preload exposes on window.riskDesk. */
 export interface DeskBridge {
   invoke(name: string, input: unknown): Promise<{ ok: true; value: unknown } | { ok: false; error: { code: string; message: string; status: number; issues?: { field: string; reason: string }[] } }>;
   subscribe(portfolioIds: string[]): void;
   onEvent(listener: (event: DeskEvent) => void): () => void;
+  /** The desktop shell asks the dashboard to show an alert (a notification was clicked). Electron only. */
+  onNavigate?(listener: (target: DeskNavigation) => void): () => void;
 }

@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 export const BIN = path.join(ROOT, 'bin', 'risk-desk.js');
@@ -70,4 +70,31 @@ export function launchChromium(): Promise<Browser> {
     executablePath: CHROMIUM,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
+}
+
+/** The admin token from the link `serve` printed (when it generated its own secret). */
+export function adminToken(desk: ServedDesk): string {
+  const token = desk.adminUrl ? new URL(desk.adminUrl).searchParams.get('token') : null;
+  if (!token) throw new Error(`serve printed no admin link:\n${desk.output()}`);
+  return token;
+}
+
+/** One REST call as the admin, failing with the server's answer on anything but 2xx. */
+export async function api<T = unknown>(desk: ServedDesk, method: string, urlPath: string, body?: unknown): Promise<T> {
+  const res = await fetch(`${desk.url}${urlPath}`, {
+    method,
+    headers: { Authorization: `Bearer ${adminToken(desk)}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} ${urlPath}: ${res.status} ${text}`);
+  return (text ? JSON.parse(text) : undefined) as T;
+}
+
+/** Opens the dashboard with the admin link and waits until the book is on screen. */
+export async function openDashboard(browser: Browser, desk: ServedDesk, viewport = { width: 1920, height: 1080 }): Promise<Page> {
+  const page = await browser.newPage({ viewport });
+  await page.goto(desk.adminUrl ?? desk.url);
+  await page.waitForSelector('[data-portfolio]', { timeout: 45_000 });
+  return page;
 }

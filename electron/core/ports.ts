@@ -145,6 +145,8 @@ export interface DesktopNotification {
   title: string;
   body: string;
   urgency: 'low' | 'normal' | 'critical';
+  /** The alert it is about, if any: in the desktop app a click opens it. */
+  alertId?: number;
 }
 
 /** Shows desktop notifications: node-notifier headless, Electron's Notification in the shell. */

@@ -1,33 +1,29 @@
-// The Electron main process: hosts the desk engine and the dashboard window.
-import { app, BrowserWindow } from 'electron';
+// The Electron main process entry. Everything that must happen before 'ready' is here; the
+// rest is startShell (app.ts).
+import { app } from 'electron';
 import path from 'node:path';
-import { Desk } from '../core/desk';
 import { createLogger } from '../core/ports';
+import { startShell } from './app';
+import { APP_ID } from './logic/channels';
+import { registerAppScheme } from './protocol';
 
-let desk: Desk | undefined;
+// The same folder the headless desk uses (electron/core/config.ts userDataDir), whatever the
+// package name: "Risk Desk" under the OS's application-data folder.
+app.setPath('userData', path.join(app.getPath('appData'), 'Risk Desk'));
+// Windows shows notifications only for an app with an AppUserModelId (the installer's shortcut carries the same id).
+if (process.platform === 'win32') app.setAppUserModelId(APP_ID);
+registerAppScheme();
 
-function createWindow(): void {
-  const win = new BrowserWindow({
-    width: 1600,
-    height: 1000,
-    backgroundColor: '#0f1419',
-    webPreferences: {
-      preload: path.join(__dirname, '../preload/index.js'),
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-    },
-  });
-  if (process.env.ELECTRON_RENDERER_URL) void win.loadURL(process.env.ELECTRON_RENDERER_URL);
-  else void win.loadFile(path.join(__dirname, '../renderer/index.html'));
-}
-
-void app.whenReady().then(() => {
-  desk = Desk.open({ dbFile: path.join(app.getPath('userData'), 'risk-desk.db'), logger: createLogger() });
-  createWindow();
-});
-
-app.on('window-all-closed', () => {
-  void desk?.close();
+const logger = createLogger();
+if (!app.requestSingleInstanceLock()) {
+  // A second launch hands over to the first (which focuses its window) and leaves.
   app.quit();
-});
+} else {
+  void app.whenReady().then(() =>
+    startShell(logger).catch((err: unknown) => {
+      logger.error({ err: err instanceof Error ? err.message : String(err) }, 'the desktop shell failed to start');
+      app.exit(1);
+    }),
+  );
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => app.quit());
+}

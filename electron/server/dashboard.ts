@@ -92,6 +92,7 @@ export class Dashboard {
 
 /** The first renderer build that exists: next to the built CLI (out/main -> out/renderer), or from the repository root. */
 export function defaultRendererDir(): string | null {
-  const candidates = [path.resolve(__dirname, '../renderer'), path.resolve(__dirname, '../../out/renderer')];
+  // out/main/cli.js, or a shared chunk under out/main/chunks/ once the Electron main and the CLI share code.
+  const candidates = [path.resolve(__dirname, '../renderer'), path.resolve(__dirname, '../../renderer'), path.resolve(__dirname, '../../out/renderer')];
   return candidates.find((d) => fs.existsSync(path.join(d, 'index.html'))) ?? null;
 }

@@ -1,4 +1,11 @@
 import { createRoot } from 'react-dom/client';
-import { App } from './App';
+import { findBridge } from './client/ipc-client';
+import { takeToken } from './client/token';
+import { Root } from './Root';
+import './styles.css';
 
-createRoot(document.getElementById('root')!).render(<App />);
+const bridge = findBridge(window);
+const initialToken = bridge ? null : takeToken(location, history, sessionStorage);
+if (localStorage.getItem('risk-desk.theme') === 'light') document.documentElement.classList.add('light');
+
+createRoot(document.getElementById('root')!).render(<Root bridge={bridge} initialToken={initialToken} storage={sessionStorage} />);

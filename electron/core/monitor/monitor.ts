@@ -27,7 +27,7 @@ import { SimulatedFeed } from './simulated-feed';
 export interface MonitorSettings {
   /** A portfolio is recomputed at most once per this many ms (default 50). */
   coalesceMs?: number;
-  /** At most this share of a core goes to tick-driven recomputes (0 to 1, default 0.25): past it, coalescing windows widen. */
+  /** At most this share of a core goes to tick-driven recomputes (0 to 1, default 0.2): past it, coalescing windows widen. */
   recomputeShare?: number;
   /** A flush of due recomputes yields to incoming ticks after this many ms (default 10). */
   maxFlushMs?: number;
@@ -142,7 +142,7 @@ export class Monitor {
     if (!(Number.isFinite(staleSeconds) && staleSeconds > 0)) throw new InputError('--stale-seconds', null, null, `"${staleSeconds}" must be a number of seconds above 0`);
     this.staleMs = staleSeconds * 1000;
     if (!(Number.isFinite(this.coalesceMs) && this.coalesceMs >= 0)) throw new RangeError(`coalesceMs must be at least 0 (got ${this.coalesceMs})`);
-    this.recomputeShare = settings.recomputeShare ?? 0.25;
+    this.recomputeShare = settings.recomputeShare ?? 0.2;
     if (!(this.recomputeShare > 0 && this.recomputeShare <= 1)) throw new RangeError(`recomputeShare must be above 0 and at most 1 (got ${this.recomputeShare})`);
     this.maxFlushMs = settings.maxFlushMs ?? 10;
     this.stopwatch = deps.stopwatch ?? (() => performance.now());

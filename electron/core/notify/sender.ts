@@ -234,7 +234,7 @@ export class OutboxSender {
   deliver(row: OutboxRow, channel: NotificationChannel, r?: PassResult): Promise<void> {
     const attempts = row.attempts + (row.status === 'queued' ? 1 : 0);
     const p = channel
-      .send({ to: row.recipient, subject: row.subject, text: row.body, severity: row.severity as Severity, idempotencyKey: row.idempotencyKey })
+      .send({ to: row.recipient, subject: row.subject, text: row.body, severity: row.severity as Severity, idempotencyKey: row.idempotencyKey, alertId: row.alertId })
       .then(
         (d) => {
           this.d.store.notifications.markSent(row.id, d.providerId);

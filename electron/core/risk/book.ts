@@ -46,11 +46,10 @@ interface Holder {
 }
 
 class PortfolioState {
-  /** Positions as parallel arrays (symbol index, quantity), contiguous so that reading them all stays in cache. */
-  sym = new Int32Array(4);
-  qty = new Float64Array(4);
-  count = 0;
-  /** holderOf[j]: position j's entry in its symbol's holder list (its j is fixed up when positions move). */
+  /** Positions as parallel arrays (symbol index, quantity): packed number arrays, contiguous, so reading them all stays in cache. */
+  readonly sym: number[] = [];
+  readonly qty: number[] = [];
+  /** holderOf[j]: position j's entry in its symbol's holder list, once that index exists (its j is fixed up when positions move). */
   readonly holderOf: Holder[] = [];
   cached: MetricsView | null = null;
   updates = 0;
@@ -90,7 +89,8 @@ export class RiskBook {
   private a1 = 0;
   private b1 = 0;
   private readonly books = new Map<string, PortfolioState>();
-  private readonly holders: Holder[][];
+  /** Who holds each symbol: built on first need (a tick, portfoliosHolding), so a one-off computation never pays for it. */
+  private holderIndex: Holder[][] | null = null;
   private readonly holderIds: (readonly string[] | null)[];
   private readonly series: Float64Array;
   private readonly returns: Float64Array;
@@ -122,7 +122,6 @@ export class RiskBook {
     const ret = (this.ret = new Float64Array(n * cap));
     loadReturns(table, first, cap, ret, this.lastRow, this.prevRow);
     this.updateWindow();
-    this.holders = Array.from({ length: n }, () => []);
     this.holderIds = new Array<null>(n).fill(null);
     this.series = new Float64Array(w);
     this.returns = new Float64Array(w);
@@ -160,7 +159,7 @@ export class RiskBook {
   portfoliosHolding(symbol: string): readonly string[] {
     const s = this.symIndex.get(symbol);
     if (s === undefined) return [];
-    return (this.holderIds[s] ??= this.holders[s].map((h) => h.p.info.id));
+    return (this.holderIds[s] ??= this.holders()[s].map((h) => h.p.info.id));
   }
 
   latestDate(): string {
@@ -198,7 +197,7 @@ export class RiskBook {
     const rOld = hasReturn ? this.ret[base + lastSlot] : 0;
     const rNew = hasReturn ? simpleReturn(price, this.prevRow[s]) : 0;
     const m = this.mult[s];
-    for (const h of this.holders[s]) {
+    for (const h of this.holders()[s]) {
       const q = h.p.qty[h.j];
       const mvOld = q * m * old;
       const mvNew = q * m * price;
@@ -217,7 +216,7 @@ export class RiskBook {
     if (!p) throw new InputError('position', null, 'portfolio_id', `unknown portfolio "${pos.portfolio_id}"`);
     const s = this.priced(pos.symbol, 'position', null);
     if (!Number.isFinite(pos.quantity)) throw new InputError('position', null, 'quantity', `${pos.quantity} is not a finite number`);
-    const j = p.sym.subarray(0, p.count).indexOf(s);
+    const j = p.sym.indexOf(s);
     const oldQ = j < 0 ? 0 : p.qty[j];
     if (oldQ === pos.quantity) return [];
     this.addReturns(p.pnl, s, (pos.quantity - oldQ) * this.mult[s] * this.lastRow[s]);
@@ -244,7 +243,7 @@ export class RiskBook {
   removePortfolio(id: string): void {
     const p = this.books.get(id);
     if (!p) return;
-    while (p.count > 0) this.release(p, p.count - 1);
+    while (p.sym.length > 0) this.release(p, p.sym.length - 1);
     this.books.delete(id);
   }
 
@@ -269,7 +268,7 @@ export class RiskBook {
     this.rebuild(p);
     const view = this.metrics(portfolioId);
     const T = view.observations;
-    const order = Array.from({ length: p.count }, (_, j) => ({ s: p.sym[j], q: p.qty[j] })).sort((a, b) => (this.syms[a.s] < this.syms[b.s] ? -1 : 1));
+    const order = p.sym.map((s, j) => ({ s, q: p.qty[j] })).sort((a, b) => (this.syms[a.s] < this.syms[b.s] ? -1 : 1));
     const mv = order.map(({ s, q }) => q * this.mult[s] * this.lastRow[s]);
     const nav = navOf(Float64Array.from(mv), p.info.nav);
     const navBad = navProblem(mv.length, p.info.nav, nav);
@@ -360,7 +359,7 @@ export class RiskBook {
       if (p?.info.id !== pos.portfolio_id) {
         p = this.books.get(pos.portfolio_id);
         if (!p) throw new InputError(source, line, 'portfolio_id', `unknown portfolio "${pos.portfolio_id}"`);
-        for (let j = 0; j < p.count; j++) takenBy[p.sym[j]] = p; // one portfolio's positions need not be contiguous
+        for (const s of p.sym) takenBy[s] = p; // one portfolio's positions need not be contiguous
       }
       const s = this.priced(pos.symbol, source, line);
       if (!Number.isFinite(pos.quantity)) throw new InputError(source, line, 'quantity', `${pos.quantity} is not a finite number`);
@@ -377,37 +376,38 @@ export class RiskBook {
     return s;
   }
 
-  private hold(p: PortfolioState, s: number, q: number): void {
-    if (p.count === p.sym.length) {
-      const sym = new Int32Array(2 * p.count);
-      const qty = new Float64Array(2 * p.count);
-      sym.set(p.sym);
-      qty.set(p.qty);
-      p.sym = sym;
-      p.qty = qty;
+  private holders(): Holder[][] {
+    if (!this.holderIndex) {
+      const index: Holder[][] = Array.from({ length: this.n }, () => []);
+      for (const p of this.books.values()) {
+        for (let j = 0; j < p.sym.length; j++) index[p.sym[j]].push((p.holderOf[j] = { p, j }));
+      }
+      this.holderIndex = index;
     }
-    const j = p.count++;
-    p.sym[j] = s;
-    p.qty[j] = q;
-    const h: Holder = { p, j };
-    p.holderOf[j] = h;
-    this.holders[s].push(h);
+    return this.holderIndex;
+  }
+
+  private hold(p: PortfolioState, s: number, q: number): void {
+    const j = p.sym.push(s) - 1;
+    p.qty.push(q);
+    if (this.holderIndex) this.holderIndex[s].push((p.holderOf[j] = { p, j }));
     this.holderIds[s] = null;
   }
 
   /** Removes position j; the last position takes its place. */
   private release(p: PortfolioState, j: number): void {
     const s = p.sym[j];
-    removeItem(this.holders[s], p.holderOf[j]);
+    if (this.holderIndex) removeItem(this.holderIndex[s], p.holderOf[j]);
     this.holderIds[s] = null;
-    const last = --p.count;
+    const last = p.sym.length - 1;
     if (j !== last) {
       p.sym[j] = p.sym[last];
       p.qty[j] = p.qty[last];
-      p.holderOf[j] = p.holderOf[last];
-      p.holderOf[j].j = j;
+      if (this.holderIndex) (p.holderOf[j] = p.holderOf[last]).j = j;
     }
-    p.holderOf.length = last;
+    p.sym.pop();
+    p.qty.pop();
+    if (this.holderIndex) p.holderOf.pop();
   }
 
   private touched(p: PortfolioState): void {
@@ -425,7 +425,8 @@ export class RiskBook {
 
   /** Recomputes a portfolio's P&L over the lookback from its positions: O(T x positions). */
   private rebuild(p: PortfolioState): void {
-    const { pnl, sym, qty, count } = p;
+    const { pnl, sym, qty } = p;
+    const count = sym.length;
     const { ret, mult, lastRow: px, cap, a0, a1, b1 } = this;
     pnl.fill(0);
     // Four positions per pass over the series: a quarter of the loads and stores of pnl, twice as fast as one at a time.
@@ -445,8 +446,9 @@ export class RiskBook {
 
   /** Each position's market value, in scratch space (allocating a typed array per call would cost more than the figures). */
   private marketValues(p: PortfolioState): Float64Array {
-    if (this.mvScratch.length < p.count) this.mvScratch = new Float64Array(2 * p.count);
-    const mv = this.mvScratch.subarray(0, p.count);
+    const count = p.sym.length;
+    if (this.mvScratch.length < count) this.mvScratch = new Float64Array(2 * count);
+    const mv = this.mvScratch.subarray(0, count);
     const { sym, qty } = p;
     for (let j = 0; j < mv.length; j++) mv[j] = qty[j] * this.mult[sym[j]] * this.lastRow[sym[j]];
     return mv;

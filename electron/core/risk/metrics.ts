@@ -3,25 +3,7 @@
 import type { MetricPath, RiskMetrics, RiskSnapshot } from '../../../shared/metrics';
 import { InputError } from '../book/types';
 import { exposure } from './exposure';
-import {
-  TAIL_95,
-  TAIL_99,
-  Z_95,
-  Z_99,
-  cagr,
-  cornishFisherZ,
-  cvarFromSorted,
-  ewmaVolatility,
-  maxDrawdown,
-  mean,
-  shapeMoments,
-  sharpe,
-  smallest,
-  sortino,
-  stdev,
-  tailSize,
-  varFromSorted,
-} from './stats';
+import { TAIL_95, TAIL_99, Z_95, Z_99, cagrOf, cornishFisherVarOf, cvarFromSorted, sharpeOf, smallest, sortinoOf, summarize, tailSize, varFromSorted } from './stats';
 
 export interface RiskOptions {
   /** Lookback: the last `window` returns (default 252). */
@@ -124,31 +106,28 @@ export function computeMetrics(p: PortfolioFigures, opts: RiskOptions, returns: 
     var99 = varFromSorted(sorted, T, TAIL_99);
     cvar95 = cvarFromSorted(sorted, T, TAIL_95);
     cvar99 = cvarFromSorted(sorted, T, TAIL_99);
-    mdd = maxDrawdown(r);
+    const sum = summarize(r, mar);
+    mdd = sum.maxDrawdown;
     if (mdd === 0) calmarWhy = NO_DRAWDOWN;
     else {
-      const growth = cagr(r, A);
+      const growth = cagrOf(sum.endingWealth, T, A);
       if (Number.isNaN(growth)) calmarWhy = NEGATIVE_WEALTH;
       else calmarRatio = growth / Math.abs(mdd);
     }
     if (T < 2) devWhy = cfWhy = sharpeWhy = sortinoWhy = `needs at least 2 returns (have ${T})`;
     else {
-      const sd = stdev(r);
-      const mu = mean(r);
-      pvar95 = mu + Z_95 * sd;
-      pvar99 = mu + Z_99 * sd;
-      vol = sd * Math.sqrt(A);
-      ewma = ewmaVolatility(r, A);
-      if (sd === 0) sharpeWhy = cfWhy = FLAT;
+      pvar95 = sum.mean + Z_95 * sum.sd;
+      pvar99 = sum.mean + Z_99 * sum.sd;
+      vol = sum.sd * Math.sqrt(A);
+      ewma = Math.sqrt(sum.ewmaVariance) * Math.sqrt(A);
+      if (sum.sd === 0) sharpeWhy = cfWhy = FLAT;
       else {
-        sharpeRatio = sharpe(r, riskFree, A);
-        const { skewness, excessKurtosis } = shapeMoments(r);
-        cf95 = mu + cornishFisherZ(Z_95, skewness, excessKurtosis) * sd;
-        cf99 = mu + cornishFisherZ(Z_99, skewness, excessKurtosis) * sd;
+        sharpeRatio = sharpeOf(sum, riskFree, A);
+        cf95 = cornishFisherVarOf(sum, Z_95);
+        cf99 = cornishFisherVarOf(sum, Z_99);
       }
-      // With finite returns, Sortino is only ever not finite when nothing fell below mar (x / 0).
-      sortinoRatio = sortino(r, mar, A);
-      if (!Number.isFinite(sortinoRatio)) sortinoWhy = NO_DOWNSIDE;
+      if (sum.downsideDeviation === 0) sortinoWhy = NO_DOWNSIDE;
+      else sortinoRatio = sortinoOf(sum, A);
     }
   }
   const v95 = figure(reasons, 'var_95', var95, tailWhy);

@@ -125,124 +125,144 @@ export function volatility(r: Float64Array, periodsPerYear: number): number {
   return stdev(r) * Math.sqrt(periodsPerYear);
 }
 
-/**
- * Largest peak-to-trough fall of wealth W0 = 1, W[t] = W[t-1] (1 + r[t]), as a fraction of the
- * peak (the starting value counts as a peak). 0 or negative. Needs at least 1 return.
- */
-export function maxDrawdown(r: Float64Array): number {
-  let w = 1;
-  let peak = 1;
-  let mdd = 0;
-  // Math.max/min rather than ifs: branch-free, so random-looking returns cost no mispredictions.
-  for (let i = 0; i < r.length; i++) {
-    w *= 1 + r[i];
-    peak = Math.max(peak, w);
-    mdd = Math.min(mdd, (w - peak) / peak);
-  }
-  return mdd;
-}
-
-/** Ending wealth of 1 invested: prod(1 + r). */
-export function endingWealth(r: Float64Array): number {
-  let w = 1;
-  for (let i = 0; i < r.length; i++) w *= 1 + r[i];
-  return w;
-}
-
-/** Compound annual growth rate prod(1 + r)^(A / T) - 1. NaN when wealth went below 0 (no real root). */
-export function cagr(r: Float64Array, periodsPerYear: number): number {
-  const w = endingWealth(r);
-  return w < 0 ? NaN : Math.pow(w, periodsPerYear / r.length) - 1;
-}
-
-/** CAGR / |max drawdown|. Needs a non-zero drawdown and non-negative ending wealth. */
-export function calmar(r: Float64Array, periodsPerYear: number): number {
-  return cagr(r, periodsPerYear) / Math.abs(maxDrawdown(r));
-}
-
-/** mean(r - rf) / std(r - rf, ddof 1) * sqrt(A). Needs at least 2 returns that are not all equal. */
-export function sharpe(r: Float64Array, riskFree: number, periodsPerYear: number): number {
-  // Two passes over r - rf, as stdev does, without allocating the excess series (this runs on every tick).
-  const n = r.length;
-  let s = 0;
-  let constant = true;
-  const e0 = r[0] - riskFree;
-  for (let i = 0; i < n; i++) {
-    const e = r[i] - riskFree;
-    s += e;
-    if (e !== e0) constant = false;
-  }
-  const m = s / n;
-  let ss = 0;
-  for (let i = 0; i < n; i++) {
-    const d = r[i] - riskFree - m;
-    ss += d * d;
-  }
-  const sd = constant ? 0 : Math.sqrt(ss / (n - 1));
-  return (m / sd) * Math.sqrt(periodsPerYear);
-}
-
-/** Downside deviation sqrt(mean(min(r - mar, 0)^2)), the mean over every return (not only the losing ones). */
-export function downsideDeviation(r: Float64Array, mar: number): number {
-  let s = 0;
-  for (let i = 0; i < r.length; i++) {
-    const e = Math.min(r[i] - mar, 0);
-    s += e * e;
-  }
-  return Math.sqrt(s / r.length);
-}
-
-/** mean(r - mar) * A / (downside deviation * sqrt(A)). Not finite when no return is below mar (no downside). */
-export function sortino(r: Float64Array, mar: number, periodsPerYear: number): number {
-  let s = 0;
-  let d = 0;
-  for (let i = 0; i < r.length; i++) {
-    const e = r[i] - mar;
-    const below = Math.min(e, 0);
-    s += e;
-    d += below * below;
-  }
-  return ((s / r.length) * periodsPerYear) / (Math.sqrt(d / r.length) * Math.sqrt(periodsPerYear));
-}
-
 /** RiskMetrics decay for daily data. */
 export const EWMA_LAMBDA = 0.94;
 
-/**
- * EWMA (RiskMetrics) volatility, annualised: sqrt(sum_k lambda^k r[T-1-k]^2 / sum_k lambda^k) * sqrt(A).
- * Zero mean, weights normalised over the window: pandas `(r**2).ewm(alpha=1-lambda, adjust=True).mean()`.
- */
-export function ewmaVolatility(r: Float64Array, periodsPerYear: number, lambda = EWMA_LAMBDA): number {
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < r.length; i++) {
-    num = lambda * num + r[i] * r[i];
-    den = lambda * den + 1;
-  }
-  return Math.sqrt(num / den) * Math.sqrt(periodsPerYear);
+/** The figures of a return series that take a pass or two over it (see summarize). */
+export interface ReturnSummary {
+  /** mean(r) */
+  mean: number;
+  /** Sample standard deviation (ddof 1), the same double stdev() gives: exactly 0 when every return is equal. */
+  sd: number;
+  /** m3 / m2^1.5 and m4 / m2^2 - 3 from central moments over n (the biased estimators, scipy.stats defaults); NaN when sd is 0. */
+  skewness: number;
+  excessKurtosis: number;
+  /** Largest fall of wealth W0 = 1, W[t] = W[t-1] (1 + r[t]) from its running peak (the start included), as a fraction of the peak: 0 or negative. */
+  maxDrawdown: number;
+  /** prod(1 + r) */
+  endingWealth: number;
+  /** RiskMetrics variance, zero mean: sum_k lambda^k r[T-1-k]^2 / sum_k lambda^k. */
+  ewmaVariance: number;
+  /** mean(r - mar) */
+  meanOverMar: number;
+  /** sqrt(mean(min(r - mar, 0)^2)): averaged over every return, not only those below mar. */
+  downsideDeviation: number;
 }
 
 /**
- * Sample skewness m3 / m2^1.5 and excess kurtosis m4 / m2^2 - 3 from central moments (the
- * biased estimators, scipy.stats defaults). Needs a series that is not constant.
+ * Every moment-like figure of a series (at least 1 return) in two passes: this runs for each
+ * affected portfolio on every tick, where one pass per figure would cost three times as much.
+ * The single-figure functions below read from it, so each formula lives here once.
  */
-export function shapeMoments(r: Float64Array): { skewness: number; excessKurtosis: number } {
-  const m = mean(r);
+export function summarize(r: Float64Array, mar = 0, lambda = EWMA_LAMBDA): ReturnSummary {
+  const n = r.length;
+  const r0 = r[0];
+  let constant = true;
+  let s = 0;
+  let overMar = 0;
+  let down = 0;
+  let w = 1;
+  let peak = 1;
+  let mdd = 0;
+  let num = 0;
+  let den = 0;
+  // Math.max/min rather than ifs: branch-free, so random-looking returns cost no mispredictions.
+  for (let i = 0; i < n; i++) {
+    const x = r[i];
+    constant = constant && x === r0;
+    s += x;
+    const e = x - mar;
+    const below = Math.min(e, 0);
+    overMar += e;
+    down += below * below;
+    w *= 1 + x;
+    peak = Math.max(peak, w);
+    mdd = Math.min(mdd, (w - peak) / peak);
+    num = lambda * num + x * x;
+    den = lambda * den + 1;
+  }
+  const m = s / n;
   let m2 = 0;
   let m3 = 0;
   let m4 = 0;
-  for (let i = 0; i < r.length; i++) {
+  for (let i = 0; i < n; i++) {
     const d = r[i] - m;
     const d2 = d * d;
     m2 += d2;
     m3 += d2 * d;
     m4 += d2 * d2;
   }
-  const n = r.length;
-  m2 /= n;
-  m3 /= n;
-  m4 /= n;
-  return { skewness: m3 / Math.pow(m2, 1.5), excessKurtosis: m4 / (m2 * m2) - 3 };
+  const v = m2 / n;
+  return {
+    mean: m,
+    sd: constant ? 0 : Math.sqrt(m2 / (n - 1)),
+    skewness: constant ? NaN : m3 / n / Math.pow(v, 1.5),
+    excessKurtosis: constant ? NaN : m4 / n / (v * v) - 3,
+    maxDrawdown: mdd,
+    endingWealth: w,
+    ewmaVariance: num / den,
+    meanOverMar: overMar / n,
+    downsideDeviation: Math.sqrt(down / n),
+  };
+}
+
+/** Largest peak-to-trough fall of wealth, as a fraction of the peak (see ReturnSummary). Needs at least 1 return. */
+export function maxDrawdown(r: Float64Array): number {
+  return summarize(r).maxDrawdown;
+}
+
+/** Compound annual growth rate from ending wealth W over T periods: W^(A / T) - 1; NaN when W < 0 (no real root). */
+export function cagrOf(endingWealth: number, periods: number, periodsPerYear: number): number {
+  return endingWealth < 0 ? NaN : Math.pow(endingWealth, periodsPerYear / periods) - 1;
+}
+
+/** CAGR = prod(1 + r)^(A / T) - 1. */
+export function cagr(r: Float64Array, periodsPerYear: number): number {
+  return cagrOf(summarize(r).endingWealth, r.length, periodsPerYear);
+}
+
+/** CAGR / |max drawdown|. Needs a non-zero drawdown and non-negative ending wealth. */
+export function calmar(r: Float64Array, periodsPerYear: number): number {
+  const s = summarize(r);
+  return cagrOf(s.endingWealth, r.length, periodsPerYear) / Math.abs(s.maxDrawdown);
+}
+
+/** Sharpe from a summary: mean(r - rf) / std(r - rf) * sqrt(A); subtracting a constant leaves the deviation as it is. */
+export function sharpeOf(s: ReturnSummary, riskFree: number, periodsPerYear: number): number {
+  return ((s.mean - riskFree) / s.sd) * Math.sqrt(periodsPerYear);
+}
+
+/** mean(r - rf) / std(r - rf, ddof 1) * sqrt(A). Needs at least 2 returns that are not all equal. */
+export function sharpe(r: Float64Array, riskFree: number, periodsPerYear: number): number {
+  return sharpeOf(summarize(r), riskFree, periodsPerYear);
+}
+
+export function downsideDeviation(r: Float64Array, mar: number): number {
+  return summarize(r, mar).downsideDeviation;
+}
+
+/** Sortino from a summary made with `mar`: mean(r - mar) * A / (downside deviation * sqrt(A)). Not finite without downside. */
+export function sortinoOf(s: ReturnSummary, periodsPerYear: number): number {
+  return (s.meanOverMar * periodsPerYear) / (s.downsideDeviation * Math.sqrt(periodsPerYear));
+}
+
+/** mean(r - mar) * A / (downside deviation * sqrt(A)). Needs at least one return below mar. */
+export function sortino(r: Float64Array, mar: number, periodsPerYear: number): number {
+  return sortinoOf(summarize(r, mar), periodsPerYear);
+}
+
+/**
+ * EWMA (RiskMetrics) volatility, annualised: sqrt(sum_k lambda^k r[T-1-k]^2 / sum_k lambda^k) * sqrt(A).
+ * Zero mean, weights normalised over the window: pandas `(r**2).ewm(alpha=1-lambda, adjust=True).mean()`.
+ */
+export function ewmaVolatility(r: Float64Array, periodsPerYear: number, lambda = EWMA_LAMBDA): number {
+  return Math.sqrt(summarize(r, 0, lambda).ewmaVariance) * Math.sqrt(periodsPerYear);
+}
+
+/** Sample skewness and excess kurtosis (see ReturnSummary). Needs a series that is not constant. */
+export function shapeMoments(r: Float64Array): { skewness: number; excessKurtosis: number } {
+  const { skewness, excessKurtosis } = summarize(r);
+  return { skewness, excessKurtosis };
 }
 
 /** The Cornish-Fisher quantile: z adjusted for skewness S and excess kurtosis K. */
@@ -252,8 +272,11 @@ export function cornishFisherZ(z: number, skewness: number, excessKurtosis: numb
   return z + ((z2 - 1) * skewness) / 6 + ((z3 - 3 * z) * excessKurtosis) / 24 - ((2 * z3 - 5 * z) * skewness * skewness) / 36;
 }
 
-/** Cornish-Fisher VaR: mean + z_cf * std (ddof 1); equals parametric VaR when skewness and excess kurtosis are 0. */
+/** Cornish-Fisher VaR from a summary: mean + z_cf * std (ddof 1); equals parametric VaR when skewness and excess kurtosis are 0. */
+export function cornishFisherVarOf(s: ReturnSummary, z: number): number {
+  return s.mean + cornishFisherZ(z, s.skewness, s.excessKurtosis) * s.sd;
+}
+
 export function cornishFisherVar(r: Float64Array, z: number): number {
-  const { skewness, excessKurtosis } = shapeMoments(r);
-  return mean(r) + cornishFisherZ(z, skewness, excessKurtosis) * stdev(r);
+  return cornishFisherVarOf(summarize(r), z);
 }

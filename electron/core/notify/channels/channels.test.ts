@@ -5,6 +5,7 @@ import { SnsSmsChannel, TwilioSmsChannel } from './sms';
 import { DeliveryError, type OutgoingMessage } from './types';
 import { WebhookChannel } from './webhook';
 import { DesktopChannel } from './desktop';
+import type { DesktopNotification } from '../../ports';
 
 const msg = (to: string, extra: Partial<OutgoingMessage> = {}): OutgoingMessage => ({
   to,
@@ -167,5 +168,13 @@ describe('desktop channel', () => {
     const err = await failure(new DesktopChannel({ show: async () => Promise.reject(new Error('no notification daemon')) }).send(msg('desktop')));
     expect(err.permanent).toBe(true);
     expect(err.message).toMatch(/best effort.*no notification daemon/);
+  });
+
+  it('desktop: passes the alert id along, so the desktop app can open the alert on a click', async () => {
+    const shown: DesktopNotification[] = [];
+    const channel = new DesktopChannel({ show: async (n) => void shown.push(n) });
+    await channel.send(msg('desktop', { alertId: 42 }));
+    await channel.send(msg('desktop', { alertId: null }));
+    expect(shown.map((n) => n.alertId)).toEqual([42, undefined]);
   });
 });

@@ -27,6 +27,7 @@ export class DesktopChannel implements NotificationChannel {
         title: msg.subject ?? 'Risk Desk',
         body: msg.text,
         urgency: msg.severity === 'CRITICAL' || msg.severity === 'HIGH' ? 'critical' : msg.severity === 'MEDIUM' ? 'normal' : 'low',
+        ...(msg.alertId != null ? { alertId: msg.alertId } : {}),
       });
       return { providerId: null };
     } catch (err) {

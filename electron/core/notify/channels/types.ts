@@ -9,6 +9,8 @@ export interface OutgoingMessage {
   severity: Severity;
   /** Stable across retries and restarts: carried to providers that can deduplicate with it. */
   idempotencyKey: string;
+  /** The alert the message is about (null for test messages and digests): a desktop notification's click opens it. */
+  alertId?: number | null;
 }
 
 export interface Delivery {

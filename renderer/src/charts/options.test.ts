@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { threshold } from '../testing/fixtures';
+import { heatmapOption, lineOption } from './options';
+
+describe('lineOption', () => {
+  it('draws one series per metric and each applicable limit as a dashed line', () => {
+    const ts = [threshold({ metric_type: 'var_95', threshold_value: -0.05, severity: 'HIGH' }), threshold({ metric_type: 'var_99', threshold_value: -0.07, severity: 'CRITICAL' }), threshold({ metric_type: 'volatility', threshold_value: 0.3 })];
+    const o = lineOption(
+      [
+        { metric: 'var_95', points: [[1, -0.03]] },
+        { metric: 'var_99', points: [[1, -0.05]] },
+      ],
+      ts,
+      'USD',
+    );
+    expect(o.series.map((s) => s.name)).toEqual(['VaR 95%', 'VaR 99%']);
+    const lines = (o.series[0] as { markLine: { data: { yAxis: number; name: string }[] } }).markLine.data;
+    expect(lines.map((l) => [l.yAxis, l.name])).toEqual([
+      [-0.05, '< −5.00% HIGH'],
+      [-0.07, '< −7.00% CRITICAL'],
+    ]);
+    expect(o.yAxis.axisLabel.formatter(-0.0525)).toBe('−5.25%');
+    expect(o.animation).toBe(false);
+  });
+});
+
+describe('heatmapOption', () => {
+  it('lays the matrix out cell by cell, missing entries as null', () => {
+    const o = heatmapOption(['A', 'B'], [[1, 0.5], [0.5]]);
+    expect(o.series[0].data).toEqual([
+      [0, 0, 1],
+      [1, 0, 0.5],
+      [0, 1, 0.5],
+      [1, 1, null],
+    ]);
+  });
+});

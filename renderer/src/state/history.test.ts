@@ -1,0 +1,15 @@
+import { describe, expect, it } from 'vitest';
+import { snapshot } from '../testing/fixtures';
+import { appendSnapshot, type SeriesData } from './history';
+
+describe('appendSnapshot', () => {
+  it('appends a newer snapshot, ignores an older or equal one, and trims to the range', () => {
+    const data: SeriesData = { var_95: [[Date.parse('2026-11-26T14:00:00Z'), -0.01]] };
+    expect(appendSnapshot(data, ['var_95', 'concentration_risk.hhi'], snapshot('p', { var_95: -0.02, timestamp: '2026-11-26T14:30:00.000Z' }), null)).toBe(true);
+    expect(data.var_95!.map((p) => p[1])).toEqual([-0.01, -0.02]);
+    expect(data['concentration_risk.hhi']).toHaveLength(1);
+    expect(appendSnapshot(data, ['var_95'], snapshot('p', { timestamp: '2026-11-26T14:30:00.000Z' }), null)).toBe(false);
+    appendSnapshot(data, ['var_95'], snapshot('p', { var_95: -0.03, timestamp: '2026-11-26T14:31:00.000Z' }), Date.parse('2026-11-26T14:10:00Z'));
+    expect(data.var_95!.map((p) => p[1])).toEqual([-0.02, -0.03]);
+  });
+});

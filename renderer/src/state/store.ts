@@ -1,0 +1,300 @@
+// The dashboard's state: one zustand store fed by the DeskClient. Push events are buffered and
+// applied once per animation frame (latest snapshot per portfolio wins), so 200 portfolios
+// updating every second cost one store update and one board rebuild per frame, and only the
+// rows whose figures changed re-render.
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { Health, PortfolioSummary } from '../types';
+import type { ConnectionState, DeskClient } from '../../../shared/client';
+import type { Alert, Threshold } from '../../../shared/domain';
+import type { DeskEvent, DeskEventOf, FeedStatus } from '../../../shared/events';
+import type { RiskSnapshot } from '../../../shared/metrics';
+import { type Board, buildBoard, type BoardInput } from './board';
+import { frameScheduler, type Scheduler } from './frame';
+
+export type EscalationNotice = DeskEventOf<'escalation'>;
+export type SystemNotice = DeskEventOf<'system'>;
+
+export interface CycleInfo {
+  at: string;
+  duration_ms: number;
+  portfolios: number;
+}
+
+export interface DeskState {
+  connection: ConnectionState;
+  /** The first full load finished. */
+  loaded: boolean;
+  loadError: string | null;
+  health: Health | null;
+  feed: FeedStatus | null;
+  lastCycle: CycleInfo | null;
+  portfolios: Record<string, PortfolioSummary>;
+  snapshots: Record<string, RiskSnapshot>;
+  thresholds: Threshold[];
+  /** Open alerts, and any alert seen change since the page loaded. */
+  alerts: Record<number, Alert>;
+  /** Escalation steps seen live, per alert id (the timeline endpoint has the full history). */
+  escalations: Record<number, EscalationNotice[]>;
+  /** Recent warnings and errors from the engine, newest last. */
+  notices: SystemNotice[];
+  board: Board;
+  /** Events applied since load (the status bar's liveness tick). */
+  eventsApplied: number;
+  lastEventAt: string | null;
+}
+
+const MAX_NOTICES = 50;
+/**
+ * Snapshots applied per frame. A refresh cycle pushes every portfolio at once; applying them over
+ * a few frames (a 200-portfolio burst lands within ~4 frames) keeps each frame's re-render,
+ * layout and paint small. Alerts and system events are never held back.
+ */
+const SNAPSHOTS_PER_FRAME = 60;
+const METRICS_CONCURRENCY = 6;
+
+function newer(a: { timestamp: string } | undefined, b: { timestamp: string }): boolean {
+  return !a || b.timestamp >= a.timestamp;
+}
+
+function newerAlert(a: Alert | undefined, b: Alert): boolean {
+  return !a || b.updated_at >= a.updated_at;
+}
+
+export interface DeskModelOptions {
+  scheduler?: Scheduler;
+  /** How often thresholds are re-read (other users may edit them); 0 = never. */
+  thresholdRefreshMs?: number;
+}
+
+/** Owns the store and feeds it from the client. */
+export class DeskModel {
+  readonly store: StoreApi<DeskState>;
+  private readonly scheduler: Scheduler;
+  private cancelFlush: (() => void) | null = null;
+  private readonly pendingSnapshots = new Map<string, RiskSnapshot>();
+  private readonly pendingAlerts = new Map<number, Alert>();
+  private pendingEscalations: EscalationNotice[] = [];
+  private pendingSystem: SystemNotice[] = [];
+  private pendingCount = 0;
+  private boardInput: BoardInput | null = null;
+  private readonly offs: (() => void)[] = [];
+  private thresholdTimer: ReturnType<typeof setInterval> | null = null;
+  private wasOpen = false;
+  private loadSeq = 0;
+
+  constructor(
+    readonly client: DeskClient,
+    private readonly opts: DeskModelOptions = {},
+  ) {
+    this.scheduler = opts.scheduler ?? frameScheduler();
+    const empty: Board = { rows: {}, order: [], summary: { score: null, counts: { red: 0, amber: 0, grey: 0, green: 0, none: 0 }, openAlerts: 0, unacknowledged: 0 } };
+    this.store = createStore<DeskState>(() => ({
+      connection: 'connecting',
+      loaded: false,
+      loadError: null,
+      health: null,
+      feed: null,
+      lastCycle: null,
+      portfolios: {},
+      snapshots: {},
+      thresholds: [],
+      alerts: {},
+      escalations: {},
+      notices: [],
+      board: empty,
+      eventsApplied: 0,
+      lastEventAt: null,
+    }));
+  }
+
+  start(): void {
+    this.offs.push(this.client.onEvent((e) => this.enqueue(e)));
+    this.offs.push(
+      this.client.onConnection((state) => {
+        const reopened = state === 'open' && !this.wasOpen;
+        this.wasOpen = state === 'open';
+        this.setAndRebuild({ connection: state });
+        // Whatever happened while we were away (alerts acknowledged, thresholds edited) is read afresh.
+        if (reopened) void this.load();
+      }),
+    );
+    this.client.subscribe(['*']);
+    const every = this.opts.thresholdRefreshMs ?? 60_000;
+    if (every > 0) this.thresholdTimer = setInterval(() => void this.refreshThresholds(), every);
+  }
+
+  stop(): void {
+    for (const off of this.offs.splice(0)) off();
+    this.cancelFlush?.();
+    this.cancelFlush = null;
+    if (this.thresholdTimer) clearInterval(this.thresholdTimer);
+  }
+
+  /** Reads everything the board needs: portfolios, limits, open alerts, latest figures, health. */
+  async load(): Promise<void> {
+    const seq = ++this.loadSeq;
+    try {
+      const [portfolios, thresholds, triggered, acknowledged, health] = await Promise.all([
+        this.client.call('portfolios.list', {}),
+        this.client.call('thresholds.list', {}),
+        this.client.call('alerts.list', { status: 'TRIGGERED', limit: 1000 }),
+        this.client.call('alerts.list', { status: 'ACKNOWLEDGED', limit: 1000 }),
+        this.client.call('health', {}),
+      ]);
+      if (seq !== this.loadSeq) return;
+      const s = this.store.getState();
+      const byId: Record<string, PortfolioSummary> = {};
+      for (const p of portfolios) byId[p.id] = p;
+      const alerts: Record<number, Alert> = {};
+      // Keep alerts that changed live during the load when they are newer than what the list says.
+      for (const a of [...triggered.items, ...acknowledged.items]) alerts[a.id] = newerAlert(s.alerts[a.id], a) ? a : s.alerts[a.id];
+      for (const a of Object.values(s.alerts)) if (!alerts[a.id] && a.status === 'RESOLVED') alerts[a.id] = a;
+      this.setAndRebuild({
+        portfolios: byId,
+        thresholds,
+        alerts,
+        health,
+        feed: health.feed ?? s.feed,
+        lastCycle: s.lastCycle ?? (health.last_cycle_at ? { at: health.last_cycle_at, duration_ms: NaN, portfolios: portfolios.length } : null),
+        loadError: null,
+      });
+      await this.loadSnapshots(portfolios.map((p) => p.id), seq);
+      if (seq === this.loadSeq) this.setAndRebuild({ loaded: true });
+    } catch (err) {
+      if (seq === this.loadSeq) this.store.setState({ loadError: err instanceof Error ? err.message : String(err), loaded: true });
+    }
+  }
+
+  private async loadSnapshots(ids: string[], seq: number): Promise<void> {
+    const queue = [...ids];
+    const got: RiskSnapshot[] = [];
+    const worker = async () => {
+      for (let id = queue.shift(); id !== undefined && seq === this.loadSeq; id = queue.shift()) {
+        try {
+          got.push(await this.client.call('portfolios.metrics', { id }));
+        } catch {
+          // No snapshot yet (404) or a transient failure: the next push fills it in.
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(METRICS_CONCURRENCY, ids.length) }, worker));
+    if (seq !== this.loadSeq || got.length === 0) return;
+    const snapshots = { ...this.store.getState().snapshots };
+    for (const snap of got) if (newer(snapshots[snap.portfolio_id], snap)) snapshots[snap.portfolio_id] = snap;
+    this.setAndRebuild({ snapshots });
+  }
+
+  async refreshThresholds(): Promise<void> {
+    try {
+      const thresholds = await this.client.call('thresholds.list', {});
+      this.setAndRebuild({ thresholds });
+    } catch {
+      // Kept as they were; the status bar shows the connection problem.
+    }
+  }
+
+  /** Applies an alert the caller got back from an action (acknowledge, resolve) without waiting for the push. */
+  applyAlert(alert: Alert): void {
+    const cur = this.store.getState().alerts[alert.id];
+    if (!newerAlert(cur, alert)) return;
+    this.setAndRebuild({ alerts: { ...this.store.getState().alerts, [alert.id]: alert } });
+  }
+
+  async acknowledge(id: number, comment: string): Promise<Alert> {
+    const a = await this.client.call('alerts.acknowledge', { id, comment });
+    this.applyAlert(a);
+    return a;
+  }
+
+  async resolve(id: number, reason: string): Promise<Alert> {
+    const a = await this.client.call('alerts.resolve', { id, reason });
+    this.applyAlert(a);
+    return a;
+  }
+
+  /** Buffers one pushed event; the store sees it at the next frame. */
+  enqueue(e: DeskEvent): void {
+    this.pendingCount++;
+    switch (e.type) {
+      case 'risk_metrics_update': {
+        const snap = e.metrics;
+        if (newer(this.pendingSnapshots.get(e.portfolio_id), snap)) this.pendingSnapshots.set(e.portfolio_id, snap);
+        break;
+      }
+      case 'new_alert':
+      case 'alert_updated':
+        if (newerAlert(this.pendingAlerts.get(e.alert.id), e.alert)) this.pendingAlerts.set(e.alert.id, e.alert);
+        break;
+      case 'escalation':
+        this.pendingEscalations.push(e);
+        break;
+      case 'system':
+        this.pendingSystem.push(e);
+        break;
+    }
+    this.cancelFlush ??= this.scheduler(() => this.flush());
+  }
+
+  /** Applies everything buffered in one store update. */
+  flush(): void {
+    this.cancelFlush?.();
+    this.cancelFlush = null;
+    if (this.pendingCount === 0) return;
+    const s = this.store.getState();
+    const patch: Partial<DeskState> = {};
+    let lastAt = s.lastEventAt;
+    let applied = this.pendingCount;
+    if (this.pendingSnapshots.size) {
+      const snapshots = { ...s.snapshots };
+      let n = 0;
+      // Map iteration follows arrival order: the oldest pending updates go first.
+      for (const [id, snap] of this.pendingSnapshots) {
+        if (n++ >= SNAPSHOTS_PER_FRAME) break;
+        if (newer(snapshots[id], snap)) snapshots[id] = snap;
+        if (!lastAt || snap.timestamp > lastAt) lastAt = snap.timestamp;
+        this.pendingSnapshots.delete(id);
+      }
+      applied -= this.pendingSnapshots.size;
+      patch.snapshots = snapshots;
+    }
+    patch.eventsApplied = s.eventsApplied + applied;
+    if (this.pendingAlerts.size) {
+      const alerts = { ...s.alerts };
+      for (const [id, a] of this.pendingAlerts) if (newerAlert(alerts[id], a)) alerts[id] = a;
+      patch.alerts = alerts;
+    }
+    if (this.pendingEscalations.length) {
+      const escalations = { ...s.escalations };
+      for (const e of this.pendingEscalations) escalations[e.alert_id] = [...(escalations[e.alert_id] ?? []), e];
+      patch.escalations = escalations;
+    }
+    if (this.pendingSystem.length) {
+      let notices = s.notices;
+      for (const e of this.pendingSystem) {
+        if (e.feed) patch.feed = e.feed;
+        if (e.cycle) patch.lastCycle = { at: e.timestamp, ...e.cycle };
+        if (e.level !== 'info') notices = [...notices, e];
+      }
+      patch.notices = notices.length > MAX_NOTICES ? notices.slice(-MAX_NOTICES) : notices;
+    }
+    patch.lastEventAt = lastAt;
+    this.pendingAlerts.clear();
+    this.pendingEscalations = [];
+    this.pendingSystem = [];
+    this.pendingCount = this.pendingSnapshots.size;
+    this.setAndRebuild(patch);
+    if (this.pendingCount) this.cancelFlush = this.scheduler(() => this.flush());
+  }
+
+  private setAndRebuild(patch: Partial<DeskState>): void {
+    const next = { ...this.store.getState(), ...patch };
+    const input: BoardInput = { portfolios: next.portfolios, snapshots: next.snapshots, thresholds: next.thresholds, alerts: next.alerts, live: next.connection === 'open' };
+    const prev = this.boardInput;
+    const changed = !prev || prev.portfolios !== input.portfolios || prev.snapshots !== input.snapshots || prev.thresholds !== input.thresholds || prev.alerts !== input.alerts || prev.live !== input.live;
+    if (changed) {
+      patch.board = buildBoard(input, this.store.getState().board, prev);
+      this.boardInput = input;
+    }
+    this.store.setState(patch);
+  }
+}

@@ -1,0 +1,65 @@
+import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
+import { snapshot } from '../testing/fixtures';
+import { deskHandlers, renderDesk } from '../testing/render';
+import { PORTFOLIO_CHARTS } from './PortfolioView';
+
+afterEach(cleanup);
+
+describe('the portfolio view', () => {
+  it('loads stored history for every charted metric over the chosen range, and refetches on a new range', async () => {
+    const handlers = deskHandlers();
+    handlers['portfolios.history'] = (a) => ({ portfolio_id: a.id, metric: a.metric, points: [{ ts: '2026-11-26T14:00:00.000Z', value: -0.04, stale: false, resolution: 'raw' }] });
+    const { client, unmount } = await renderDesk({ handlers, hash: '#/portfolio/hot' });
+    await screen.findByRole('img', { name: 'VaR and CVaR chart' });
+    const metrics = PORTFOLIO_CHARTS.flatMap((c) => c.metrics);
+    await waitFor(() => expect(client.callsOf('portfolios.history')).toHaveLength(metrics.length));
+    const first = client.callsOf('portfolios.history') as { id: string; metric: string; since: string }[];
+    expect(new Set(first.map((c) => c.metric))).toEqual(new Set(metrics));
+    expect(first.every((c) => c.id === 'hot')).toBe(true);
+    // Default range: one day.
+    expect(Date.now() - Date.parse(first[0].since)).toBeGreaterThan(86_000_000);
+    fireEvent.click(within(screen.getByRole('group', { name: 'Time range' })).getByRole('button', { name: 'All' }));
+    await waitFor(() => expect(client.callsOf('portfolios.history')).toHaveLength(2 * metrics.length));
+    expect((client.callsOf('portfolios.history').at(-1) as { since?: string }).since).toBeUndefined();
+    unmount();
+  });
+
+  it('shows every figure with its light and utilisation, and follows live updates', async () => {
+    const { client, unmount } = await renderDesk({ hash: '#/portfolio/warm' });
+    const tiles = await screen.findByLabelText('Figures');
+    const var95 = tiles.querySelector('[data-metric="var_95"]')!;
+    expect(var95.getAttribute('data-light')).toBe('amber');
+    expect(var95.textContent).toContain('−4.50%');
+    expect(var95.textContent).toContain('90%');
+    expect(tiles.querySelector('[data-metric="sortino_ratio"]')!.getAttribute('data-light')).toBe('none');
+    act(() => client.emit({ type: 'risk_metrics_update', timestamp: '2026-11-26T14:32:00.000Z', portfolio_id: 'warm', metrics: snapshot('warm', { var_95: -0.051, timestamp: '2026-11-26T14:32:00.000Z' }) }));
+    await waitFor(() => expect(tiles.querySelector('[data-metric="var_95"]')!.getAttribute('data-light')).toBe('red'));
+    unmount();
+  });
+
+  it('shows the largest positions, component VaR, the correlation of holdings and the VaR backtest', async () => {
+    const { client, unmount } = await renderDesk({ hash: '#/portfolio/hot' });
+    const top = await screen.findByRole('region', { name: 'Top positions' });
+    expect(top.textContent).toContain('HHI 0.080');
+    expect(top.textContent).toContain('3 holdings');
+    expect(within(top).getByRole('img', { name: 'Top positions chart' })).toBeTruthy();
+    const cvar = screen.getByRole('region', { name: 'Component VaR' });
+    expect(cvar.textContent).toContain('portfolio −3.00%');
+    expect(within(screen.getByRole('region', { name: 'Correlation of holdings' })).getByRole('img', { name: 'Correlation heatmap' })).toBeTruthy();
+    const bt = screen.getByRole('region', { name: 'VaR backtest' });
+    expect([...within(bt).getAllByRole('row')[1].querySelectorAll('td')].map((td) => td.textContent)).toEqual(['95%', '250', '14', '12.5', '0.670', '● passed']);
+    expect(client.callsOf('portfolios.detail')).toEqual([{ id: 'hot' }]);
+    unmount();
+  });
+
+  it('switches portfolio from the picker and names an unknown one', async () => {
+    const { ui, unmount } = await renderDesk({ hash: '#/portfolio/nope' });
+    expect(await screen.findByText('No portfolio "nope".')).toBeTruthy();
+    act(() => ui.setState({ route: { view: 'portfolio', arg: 'calm' } }));
+    const picker = await screen.findByRole('combobox', { name: 'Portfolio' });
+    fireEvent.change(picker, { target: { value: 'hot' } });
+    expect(ui.getState().route).toEqual({ view: 'portfolio', arg: 'hot' });
+    unmount();
+  });
+});
