@@ -103,3 +103,33 @@ export function captureLogger(lines: LogLine[] = [], bindings: Record<string, un
   const at = (level: LogLine['level']) => (fields: Record<string, unknown>, msg: string) => void lines.push({ level, fields: { ...bindings, ...fields }, msg });
   return { lines, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error'), child: (b) => captureLogger(lines, { ...bindings, ...b }) };
 }
+
+/** A Logger (our port) that keeps what it is told, to assert on logs. */
+export class RecordingLogger implements Logger {
+  constructor(readonly lines: { level: string; fields: Record<string, unknown>; msg: string }[] = []) {}
+  private add(level: string, fields: Record<string, unknown>, msg: string) {
+    this.lines.push({ level, fields, msg });
+  }
+  debug(fields: Record<string, unknown>, msg: string) {
+    this.add('debug', fields, msg);
+  }
+  info(fields: Record<string, unknown>, msg: string) {
+    this.add('info', fields, msg);
+  }
+  warn(fields: Record<string, unknown>, msg: string) {
+    this.add('warn', fields, msg);
+  }
+  error(fields: Record<string, unknown>, msg: string) {
+    this.add('error', fields, msg);
+  }
+  child(bindings: Record<string, unknown>): Logger {
+    const wrap = (level: 'debug' | 'info' | 'warn' | 'error') => (fields: Record<string, unknown>, msg: string) => this[level]({ ...bindings, ...fields }, msg);
+    return { debug: wrap('debug'), info: wrap('info'), warn: wrap('warn'), error: wrap('error'), child: (more) => this.child({ ...bindings, ...more }) };
+  }
+  /** Everything logged, as text (errors with their message and stack). */
+  text(): string {
+    return this.lines
+      .map((l) => JSON.stringify({ ...l, fields: l.fields }, (_k, v) => (v instanceof Error ? { message: v.message, stack: v.stack } : v)))
+      .join('\n');
+  }
+}
