@@ -39,7 +39,9 @@ function heap(): { rss: number; heap: number } {
 async function main() {
   const started = Date.now();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'risk-desk-bench-server-'));
-  const desk = Desk.open({ dbFile: path.join(dir, 'bench.db') });
+  // The live loop stays off: this bench plays the monitor's part, publishing 200 portfolios'
+  // updates on the desk's event bus (the alert engine evaluates each, as in production).
+  const desk = Desk.open({ dbFile: path.join(dir, 'bench.db'), live: false });
   const auth = TokenAuthority.generate();
   const server = await startServer(desk, { host: '127.0.0.1', port: 0, auth, rendererDir: null, hub: { heartbeatMs: 30_000 } });
   const token = await auth.sign({ sub: 'bench', role: 'viewer', expiresInSeconds: 3600 });
