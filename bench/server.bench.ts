@@ -98,7 +98,8 @@ async function main() {
         }, 10);
       });
       const cpu = process.cpuUsage(cpu0);
-      const serverCpu = ((cpu.user + cpu.system) / 1000 / (Date.now() - t0)) * 100;
+      const serverCpuMs = (cpu.user + cpu.system) / 1000;
+      const serverCpu = (serverCpuMs / (Date.now() - t0)) * 100;
       await new Promise((r) => setTimeout(r, 1000));
       const r = await ask(child, { cmd: 'report' });
       const serverDrops = JSON.stringify(server.hub.counters.dropped_clients) + server.hub.counters.coalesced_total !== countersBefore;
@@ -109,9 +110,19 @@ async function main() {
         `${r.p50} / ${r.p99} / ${r.max} ms`,
         `p99 <= ${TARGET_P99_MS} ms`,
       );
-      console.log(`      ${(r.samples / STEP_SECONDS / 1000).toFixed(0)}k updates/s delivered; per client ${r.minUpdates}..${r.maxUpdates} of ${emitted}; ${drops ? 'DROPS' : 'no drops'}; ${server.hub.counters.flushes_total - flushesBefore} flushes averaging ${(((server.hub.counters.flush_seconds_total - flushSecondsBefore) * 1000) / Math.max(1, server.hub.counters.flushes_total - flushesBefore)).toFixed(1)} ms; server CPU ${serverCpu.toFixed(0)}%, clients CPU ${r.cpu}%; server RSS ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MB`);
-      if (!ok) break;
-      best = n;
+      const flushes = server.hub.counters.flushes_total - flushesBefore;
+      console.log(
+        `      ${(r.samples / STEP_SECONDS / 1000).toFixed(0)}k updates/s delivered; per client ${r.minUpdates}..${r.maxUpdates} of ${emitted}; ${drops ? 'DROPS' : 'no drops'}; ` +
+          `${flushes} flushes, ${(((server.hub.counters.flush_seconds_total - flushSecondsBefore) * 1000) / Math.max(1, flushes)).toFixed(1)} ms wall each`,
+      );
+      console.log(
+        `      server CPU ${serverCpu.toFixed(0)}% of a core (${((serverCpuMs * 1000) / Math.max(1, r.samples)).toFixed(2)} us per delivered update), clients CPU ${r.cpu}%; ` +
+          `server RSS ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MB; load average ${os.loadavg()[0].toFixed(1)}`,
+      );
+      if (ok) best = Math.max(best, n);
+      // Keep climbing while the server delivers everything: on a shared machine one step's tail
+      // can fail on load alone; stop once clients are dropped or latency is hopeless.
+      if (drops || r.p99 > 10 * TARGET_P99_MS) break;
     }
   } finally {
     child.send({ cmd: 'exit' });

@@ -6,9 +6,10 @@
 // - events are batched per flush (at most one flush per `flushIntervalMs` under load, at once when
 //   idle) and each client's frames for a flush go out in one socket write (clients subscribed to
 //   everything share one concatenated buffer per flush). A flush costs one write per client, so
-//   the gap before the next flush is at least twice the CPU time the last flush took: with
-//   thousands of clients the server batches more per write instead of spending all its time
-//   writing (CPU time, not wall time, so a machine busy with other work does not stretch it);
+//   the next flush starts no sooner than twice the CPU time the last one took after it started:
+//   writing to clients takes at most half the server's CPU, and with thousands of clients the
+//   server batches more per write instead (CPU time, not wall time, so a machine busy with
+//   other work does not stretch the gap);
 // - backpressure is per connection: while a client's unsent bytes exceed the soft limit, its
 //   risk_metrics_update frames are coalesced (the latest snapshot per portfolio waits; older ones
 //   are dropped and counted) instead of queued. Other events are never coalesced; a client whose
