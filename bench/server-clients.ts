@@ -12,6 +12,22 @@ import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 
 const PREFIX = Buffer.from('{"type":"risk_metrics_update","timestamp":"');
+
+/** The epoch ms of the minute `YYYY-MM-DDTHH:MM` last seen, so most timestamps cost no Date.parse. */
+let minuteKey = '';
+let minuteMs = 0;
+
+/** Epoch ms of an ISO time `YYYY-MM-DDTHH:MM:SS.mmmZ` starting at `at` in `data`. */
+function isoMs(data: Buffer, at: number): number {
+  const key = data.toString('latin1', at, at + 16);
+  if (key !== minuteKey) {
+    minuteKey = key;
+    minuteMs = Date.parse(`${key}:00.000Z`);
+  }
+  // Digits by hand: no closure here, this runs for every update a client receives.
+  const seconds = (data[at + 17] - 48) * 10 + (data[at + 18] - 48);
+  return minuteMs + seconds * 1000 + (data[at + 20] - 48) * 100 + (data[at + 21] - 48) * 10 + (data[at + 22] - 48);
+}
 /** Latency histogram, 1 ms buckets up to 10 s (the last bucket holds anything slower). */
 const histogram = new Uint32Array(10_001);
 let samples = 0;
@@ -34,6 +50,15 @@ function maskedFrame(opcode: number, payload: Buffer): Buffer {
   return frame;
 }
 
+/** Header plus payload length of the frame at `off`, or -1 while its header is incomplete. */
+function frameSize(data: Buffer, off: number): number {
+  if (data.length - off < 2) return -1;
+  const len = data[off + 1] & 0x7f;
+  if (len < 126) return 2 + len;
+  if (len === 126) return data.length - off < 4 ? -1 : 4 + data.readUInt16BE(off + 2);
+  return data.length - off < 10 ? -1 : 10 + data.readUInt32BE(off + 2) * 2 ** 32 + data.readUInt32BE(off + 6);
+}
+
 class Client {
   updates = 0;
   subscribed = false;
@@ -42,28 +67,34 @@ class Client {
   constructor(readonly socket: net.Socket) {}
 
   onData(chunk: Buffer): void {
-    const data = this.rest ? Buffer.concat([this.rest, chunk]) : chunk;
-    let off = 0;
-    for (;;) {
-      if (data.length - off < 2) break;
-      const b0 = data[off];
-      let len = data[off + 1] & 0x7f;
-      let header = 2;
-      if (len === 126) {
-        if (data.length - off < 4) break;
-        len = data.readUInt16BE(off + 2);
-        header = 4;
-      } else if (len === 127) {
-        if (data.length - off < 10) break;
-        len = data.readUInt32BE(off + 2) * 2 ** 32 + data.readUInt32BE(off + 6);
-        header = 10;
+    let data = chunk;
+    if (this.rest) {
+      // Finish the frame split across reads by copying only its own bytes, not the whole read.
+      const size = frameSize(this.rest, 0);
+      if (size < 0 || this.rest.length + chunk.length < size) {
+        data = Buffer.concat([this.rest, chunk]);
+        this.rest = null;
+      } else {
+        const take = size - this.rest.length;
+        this.parse(Buffer.concat([this.rest, chunk.subarray(0, take)]), 0);
+        this.rest = null;
+        data = chunk.subarray(take);
       }
-      if (data.length - off < header + len) break;
-      const start = off + header;
-      this.frame(b0, data, start, start + len);
-      off = start + len;
     }
-    this.rest = off < data.length ? data.subarray(off) : null;
+    this.parse(data, 0);
+  }
+
+  private parse(data: Buffer, off: number): void {
+    for (;;) {
+      const size = frameSize(data, off);
+      if (size < 0 || data.length - off < size) break;
+      const header = data[off + 1] & 0x7f;
+      const start = off + (header === 126 ? 4 : header === 127 ? 10 : 2);
+      this.frame(data[off], data, start, off + size);
+      off += size;
+    }
+    // A copy: the read buffer is reused by the next read.
+    this.rest = off < data.length ? Buffer.from(data.subarray(off)) : null;
   }
 
   private frame(b0: number, data: Buffer, start: number, end: number): void {
@@ -77,7 +108,7 @@ class Client {
     if (opcode !== 0x1) return;
     if (end - start > PREFIX.length + 24 && data.compare(PREFIX, 0, PREFIX.length, start, start + PREFIX.length) === 0) {
       const now = Date.now();
-      const sent = Date.parse(data.toString('latin1', start + PREFIX.length, start + PREFIX.length + 24));
+      const sent = isoMs(data, start + PREFIX.length);
       histogram[Math.min(10_000, Math.max(0, now - sent))]++;
       samples++;
       this.updates++;
@@ -96,40 +127,57 @@ class Client {
 
 const clients: Client[] = [];
 
+/** One read buffer shared by every socket: reads land here and are parsed at once (no allocation per read). */
+const READ_BUFFER = Buffer.allocUnsafe(256 * 1024);
+
 function open(url: string, token: string): Promise<void> {
   const u = new URL(url);
   return new Promise((resolve, reject) => {
-    const socket = net.connect(Number(u.port), u.hostname);
-    socket.setNoDelay(true);
+    let client: Client | null = null;
+    let head = Buffer.alloc(0);
+    const socket = net.connect({
+      port: Number(u.port),
+      host: u.hostname,
+      noDelay: true,
+      onread: {
+        buffer: READ_BUFFER,
+        // Returns true: keep reading.
+        callback: (n: number, buf: Uint8Array): boolean => {
+          const chunk = Buffer.from(buf.buffer, buf.byteOffset, n);
+          if (client) {
+            client.onData(chunk);
+            return true;
+          }
+          head = Buffer.concat([head, chunk]);
+          const end = head.indexOf('\r\n\r\n');
+          if (end < 0) return true;
+          if (!head.subarray(0, 12).toString().startsWith('HTTP/1.1 101')) {
+            reject(new Error(head.subarray(0, end).toString()));
+            return true;
+          }
+          const c = (client = new Client(socket));
+          if (head.length > end + 4) c.onData(head.subarray(end + 4));
+          socket.write(maskedFrame(0x1, Buffer.from('{"type":"subscribe","portfolio_ids":["*"]}')));
+          const wait = setInterval(() => {
+            if (!c.subscribed) return;
+            clearInterval(wait);
+            clients.push(c);
+            resolve();
+          }, 5);
+          return true;
+        },
+      },
+    });
     socket.once('error', reject);
+    socket.on('close', () => {
+      if (!closing) closedUnexpectedly++;
+    });
     socket.once('connect', () =>
       socket.write(
         `GET ${u.pathname}?token=${token} HTTP/1.1\r\nHost: ${u.host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
           `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
       ),
     );
-    let head = Buffer.alloc(0);
-    const onHead = (chunk: Buffer) => {
-      head = Buffer.concat([head, chunk]);
-      const end = head.indexOf('\r\n\r\n');
-      if (end < 0) return;
-      socket.off('data', onHead);
-      if (!head.subarray(0, 12).toString().startsWith('HTTP/1.1 101')) return reject(new Error(head.subarray(0, end).toString()));
-      const client = new Client(socket);
-      socket.on('data', (b: Buffer) => client.onData(b));
-      socket.on('close', () => {
-        if (!closing) closedUnexpectedly++;
-      });
-      if (head.length > end + 4) client.onData(head.subarray(end + 4));
-      socket.write(maskedFrame(0x1, Buffer.from('{"type":"subscribe","portfolio_ids":["*"]}')));
-      const wait = setInterval(() => {
-        if (!client.subscribed) return;
-        clearInterval(wait);
-        clients.push(client);
-        resolve();
-      }, 5);
-    };
-    socket.on('data', onHead);
   });
 }
 

@@ -27,6 +27,7 @@ import type { Desk } from '../core/desk';
 import { type EngineEventName, toDeskEvent } from '../core/events';
 import type { Logger } from '../core/ports';
 import { type AuthFailureLimiter, AuthError, bearerToken, type TokenAuthority, type VerifiedToken } from './auth';
+import { Histogram } from './prometheus';
 import { SECURITY_HEADERS, originAllowed } from './security';
 
 export const WS_PATH = '/ws/risk';
@@ -161,6 +162,14 @@ export class Hub {
   private readonly clients = new Set<Client>();
   private readonly backlogged = new Set<Client>();
   private batch: Entry[] = [];
+  /** When the oldest event of the current batch was published (performance.now()). */
+  private batchSince = 0;
+  private flushedBatchSince = 0;
+  /**
+   * Fan-out delay: from an event's publication to the end of the flush that wrote it to every
+   * client (the batch's oldest event, once per flush). What the server adds to a client's latency.
+   */
+  readonly fanoutDelay = new Histogram('risk_desk_ws_fanout_delay_seconds', [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5]);
   private readonly batchIndex = new Map<string, number>();
   private flushTimer: NodeJS.Timeout | NodeJS.Immediate | null = null;
   private lastFlush = 0;
@@ -338,6 +347,7 @@ export class Hub {
   publish(event: DeskEvent): void {
     if (this.closed || this.clients.size === 0) return;
     const frame = textFrame(Buffer.from(JSON.stringify(event), 'utf8'));
+    if (this.batch.length === 0) this.batchSince = performance.now();
     if (event.type === 'risk_metrics_update') {
       const at = this.batchIndex.get(event.portfolio_id);
       // Two snapshots of one portfolio in one batch: only the newer is worth sending.
@@ -361,6 +371,7 @@ export class Hub {
     this.lastFlush = Date.now();
     const batch = this.batch;
     if (batch.length === 0) return;
+    this.flushedBatchSince = this.batchSince;
     this.batch = [];
     this.batchIndex.clear();
     const started = performance.now();
@@ -376,10 +387,12 @@ export class Hub {
       if (this.dropIfTooSlow(client)) continue;
       if (client.pending.size) this.markBacklogged(client);
     }
+    const done = performance.now();
+    this.fanoutDelay.observe((done - this.flushedBatchSince) / 1000);
     const used = process.cpuUsage(cpu);
     this.lastFlushCost = (used.user + used.system) / 1000;
     this.counters.flushes_total++;
-    this.counters.flush_seconds_total += (performance.now() - started) / 1000;
+    this.counters.flush_seconds_total += (done - started) / 1000;
   }
 
   private write(client: Client, data: Buffer, frames: number): void {

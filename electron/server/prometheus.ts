@@ -58,6 +58,20 @@ export class Histogram {
     this.counts = buckets.map(() => 0);
   }
 
+  /** Starts counting afresh (benches measure one step at a time; /metrics never resets). */
+  reset(): void {
+    this.counts.fill(0);
+    this.sum = 0;
+    this.count = 0;
+  }
+
+  /** The value below which a share `q` of observations fall, from the buckets (the bucket's upper bound; Infinity past the last). */
+  quantile(q: number): number {
+    const target = q * this.count;
+    for (let i = 0; i < this.buckets.length; i++) if (this.counts[i] >= target) return this.buckets[i];
+    return Infinity;
+  }
+
   observe(v: number): void {
     this.sum += v;
     this.count++;
@@ -87,8 +101,12 @@ export class MetricsRegistry {
   }
 
   histogram(name: string, help: string, buckets: number[]): Histogram {
-    const h = new Histogram(name, buckets);
-    this.families.push({ name, help, type: 'histogram', samples: () => h.samples() });
+    return this.add(new Histogram(name, buckets), help);
+  }
+
+  /** Registers a histogram kept elsewhere. */
+  add(h: Histogram, help: string): Histogram {
+    this.families.push({ name: h.name, help, type: 'histogram', samples: () => h.samples() });
     return h;
   }
 

@@ -276,6 +276,7 @@ function registerMetrics(metrics: MetricsRegistry, desk: Desk, hub: Hub): () => 
   metrics.collect('risk_desk_ws_coalesced_updates_total', 'Metric updates a slow client skipped because a newer snapshot replaced them', 'counter', () => c.coalesced_total);
   metrics.collect('risk_desk_ws_malformed_messages_total', 'Malformed messages received from WebSocket clients', 'counter', () => c.malformed_total);
   metrics.collect('risk_desk_ws_frames_sent_total', 'Event frames sent to WebSocket clients', 'counter', () => c.frames_sent_total);
+  metrics.add(hub.fanoutDelay, 'Time from an event reaching the server to the end of the flush that wrote it to every client');
   metrics.collect('risk_desk_ws_flushes_total', 'Batches written to WebSocket clients', 'counter', () => c.flushes_total);
   metrics.collect('risk_desk_ws_flush_seconds_total', 'Time spent writing batches to WebSocket clients', 'counter', () => c.flush_seconds_total);
   const loop = monitorEventLoopDelay({ resolution: 10 });
