@@ -514,8 +514,11 @@ describe('OpenAPI document', () => {
     ajv.addSchema({ $id: 'components', $defs: doc.components.schemas });
     const rewrite = (s: object) => JSON.parse(JSON.stringify(s).replaceAll('#/components/schemas/', 'components#/$defs/'));
     for (const [p, ops] of Object.entries(doc.paths)) {
-      for (const op of Object.values(ops)) {
+      for (const op of Object.values(ops) as (typeof ops)[string][]) {
         for (const res of Object.values(op.responses)) for (const c of Object.values(res.content ?? {})) expect(() => ajv.compile(rewrite(c.schema)), p).not.toThrow();
+        for (const param of (op.parameters ?? []) as { schema: object }[]) expect(() => ajv.compile(param.schema), `${p} parameter`).not.toThrow();
+        const body = (op as { requestBody?: { content: Record<string, { schema: object }> } }).requestBody;
+        if (body) expect(() => ajv.compile(body.content['application/json'].schema), `${p} body`).not.toThrow();
       }
     }
     const check = async (urlPath: string, docPath: string, status = '200') => {
