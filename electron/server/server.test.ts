@@ -481,7 +481,7 @@ describe('browser origins', () => {
 describe('OpenAPI document', () => {
   let doc: {
     openapi: string;
-    paths: Record<string, Record<string, { operationId: string; security: unknown[]; 'x-required-role': string | null; parameters?: { name: string; in: string }[]; responses: Record<string, { content?: Record<string, { schema: object }> }> }>>;
+    paths: Record<string, Record<string, { operationId: string; security: unknown[]; 'x-required-role': string | null; parameters?: { name: string; in: string; schema: object }[]; responses: Record<string, { content?: Record<string, { schema: object }> }> }>>;
     components: { securitySchemes: Record<string, { type: string; scheme: string }>; schemas: Record<string, object> };
   };
   beforeAll(async () => {
@@ -516,7 +516,7 @@ describe('OpenAPI document', () => {
     for (const [p, ops] of Object.entries(doc.paths)) {
       for (const op of Object.values(ops) as (typeof ops)[string][]) {
         for (const res of Object.values(op.responses)) for (const c of Object.values(res.content ?? {})) expect(() => ajv.compile(rewrite(c.schema)), p).not.toThrow();
-        for (const param of (op.parameters ?? []) as { schema: object }[]) expect(() => ajv.compile(param.schema), `${p} parameter`).not.toThrow();
+        for (const param of op.parameters ?? []) expect(() => ajv.compile(param.schema), `${p} parameter`).not.toThrow();
         const body = (op as { requestBody?: { content: Record<string, { schema: object }> } }).requestBody;
         if (body) expect(() => ajv.compile(body.content['application/json'].schema), `${p} body`).not.toThrow();
       }
