@@ -95,6 +95,6 @@ export async function api<T = unknown>(desk: ServedDesk, method: string, urlPath
 export async function openDashboard(browser: Browser, desk: ServedDesk, viewport = { width: 1920, height: 1080 }): Promise<Page> {
   const page = await browser.newPage({ viewport });
   await page.goto(desk.adminUrl ?? desk.url);
-  await page.waitForSelector('[data-portfolio]', { timeout: 20_000 });
+  await page.waitForSelector('[data-portfolio]', { timeout: 45_000 });
   return page;
 }
