@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { api, launchChromium, openDashboard, serveDesk } from '../e2e/support/desk';
+import { launchChromium, openDashboard, serveDesk } from '../e2e/support/desk';
 
 const OUT = path.resolve(__dirname, '..', 'docs', 'screenshots');
 const VIEWPORT = { width: 1920, height: 1080 };
@@ -21,8 +21,7 @@ async function main(): Promise<void> {
   const desk = await serveDesk();
   const browser = await launchChromium();
   try {
-    // A drill so the alert views have something to show: the concentrated book falls 25%.
-    await api(desk, 'POST', '/api/feed/shock', { portfolio_id: 'concentrated', move: -0.25 });
+    // The demo book's limits already show red, amber and green, with open alerts.
     const page = await openDashboard(browser, desk, VIEWPORT);
     await page.waitForTimeout(4000);
     await shot(page, 'desk');
@@ -31,7 +30,7 @@ async function main(): Promise<void> {
     await page.waitForSelector('[aria-label="VaR and CVaR chart"]');
     await page.waitForTimeout(2500);
     await shot(page, 'portfolio');
-    await page.mouse.wheel(0, 2000);
+    await page.evaluate('document.querySelector(".pf").scrollTo(0, 100000)');
     await shot(page, 'portfolio-detail');
 
     await page.keyboard.press('3');

@@ -8,7 +8,7 @@ import Fastify from 'fastify';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Alert, Threshold } from '../../shared/domain';
 import type { DeskEvent } from '../../shared/events';
-import { type RiskSnapshot, SCALAR_METRICS } from '../../shared/metrics';
+import { type MetricPath, readMetric, type RiskSnapshot, SCALAR_METRICS } from '../../shared/metrics';
 
 export interface LoadServerOptions {
   portfolios: number;
@@ -111,7 +111,37 @@ export async function startLoadServer(opts: LoadServerOptions): Promise<LoadServ
   app.get('/api/health', async () => ({ status: 'ok', version: 'load-server', uptime_seconds: 1, feed: { kind: 'simulated', source: 'simulated', state: 'live', last_message_at: now(), ticks_total: 0, dropped: {} }, last_cycle_at: now() }));
   app.get('/api/portfolios', async () => portfolios);
   app.get('/api/portfolios/:id/metrics', async (req, reply) => snapshots.get((req.params as { id: string }).id) ?? reply.code(404).send({ error: { code: 'not_found', message: 'no snapshot' } }));
-  app.get('/api/portfolios/:id/history', async (req) => ({ portfolio_id: (req.params as { id: string }).id, metric: (req.query as { metric: string }).metric, points: [] }));
+  // A day of history at one point per 30 s (2,880 points per metric), as a busy desk stores it.
+  app.get('/api/portfolios/:id/history', async (req) => {
+    const { id } = req.params as { id: string };
+    const { metric } = req.query as { metric: string };
+    const now = Date.now();
+    const base = readMetric(snapshots.get(id) ?? snap(id), metric as MetricPath) ?? 0;
+    const points = Array.from({ length: 2880 }, (_, i) => ({ ts: new Date(now - (2880 - i) * 30_000).toISOString(), value: base * (1 + 0.05 * Math.sin(i / 97)), stale: false, resolution: 'raw' }));
+    return { portfolio_id: id, metric, points };
+  });
+  // Thirty holdings with component VaR and a full correlation matrix.
+  app.get('/api/portfolios/:id/detail', async (req) => {
+    const { id } = req.params as { id: string };
+    const s = snapshots.get(id) ?? snap(id);
+    const symbols = Array.from({ length: 30 }, (_, i) => `S${String(i).padStart(2, '0')}`);
+    const { portfolio_id: _p, as_of, observations, timestamp: _t, null_reasons, stale: _s, ...metrics } = s;
+    return {
+      portfolio_id: id,
+      as_of,
+      observations,
+      metrics,
+      null_reasons,
+      positions: symbols.map((symbol, i) => {
+        const weight = (30 - i) / 465;
+        const cv = (s.var_95 ?? 0) * weight;
+        return { symbol, quantity: 1000, multiplier: 1, price: 100, market_value: weight * (s.nav ?? 0), weight, component_var: { historical_95: cv, historical_99: cv, parametric_95: cv, parametric_99: cv } };
+      }),
+      correlation: { symbols, matrix: symbols.map((_, i) => symbols.map((__, j) => (i === j ? 1 : 0.3 + 0.4 * Math.cos(i - j)))) },
+      backtest: { var_95: { confidence: 0.95, days: 252, exceptions: 13, expected: 12.6, lr_statistic: 0.01, p_value: 0.9, passed: true }, var_99: null },
+      detail_null_reasons: {},
+    };
+  });
   app.get('/api/risk/thresholds', async () => thresholds);
   app.get('/api/risk/alerts', async (req) => {
     const q = req.query as { status?: string };

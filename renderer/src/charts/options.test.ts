@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { threshold } from '../testing/fixtures';
-import { heatmapOption, lineOption } from './options';
+import { axisDigits, heatmapOption, lineOption } from './options';
 
 describe('lineOption', () => {
   it('draws one series per metric and each applicable limit as a dashed line', () => {
@@ -21,6 +21,19 @@ describe('lineOption', () => {
     ]);
     expect(o.yAxis.axisLabel.formatter(-0.0525)).toBe('−5.25%');
     expect(o.animation).toBe(false);
+  });
+
+  it('keeps every limit on the chart, however far from the data', () => {
+    const o = lineOption([{ metric: 'var_95', points: [[1, -0.1], [2, -0.11]] }], [threshold({ metric_type: 'var_95', threshold_value: -0.035 })], 'USD');
+    expect(o.yAxis.min).toBeLessThan(-0.11);
+    expect(o.yAxis.max).toBeGreaterThan(-0.035);
+  });
+
+  it('prints enough decimals that a narrow live range still has distinct labels', () => {
+    const o = lineOption([{ metric: 'max_drawdown', points: [[1, -0.59941], [2, -0.59944]] }], [], 'USD');
+    const labels = [-0.59941, -0.59942, -0.59943, -0.59944].map((v) => o.yAxis.axisLabel.formatter(v));
+    expect(new Set(labels).size).toBe(4);
+    expect(axisDigits(0.5, true)).toBe(2);
   });
 });
 

@@ -12,12 +12,39 @@ export interface LineSpec {
   points: Point[];
 }
 
-function axisFormatter(metric: MetricPath): (v: number) => string {
+/** Enough decimals that neighbouring axis labels differ, however narrow the live range. */
+export function axisDigits(span: number, percent: boolean): number {
+  const unit = percent ? span * 100 : span;
+  if (!(unit > 0)) return 2;
+  return Math.min(6, Math.max(2, Math.ceil(-Math.log10(unit / 5)) + 1));
+}
+
+function axisFormatter(metric: MetricPath, span: number): (v: number) => string {
   const kind = METRIC_INFO[metric].kind;
-  // Two decimals: a live chart's range is often narrow, and repeated labels would say nothing.
-  if (kind === 'return' || kind === 'share') return (v) => formatPercent(v, 2);
-  if (metric === 'leverage_ratio') return (v) => `${v.toFixed(2)}×`;
-  return (v) => v.toFixed(2);
+  const percent = kind === 'return' || kind === 'share';
+  const digits = axisDigits(span, percent);
+  if (percent) return (v) => formatPercent(v, digits);
+  if (metric === 'leverage_ratio') return (v) => `${v.toFixed(digits)}×`;
+  return (v) => v.toFixed(digits);
+}
+
+/** The value range to show: the data and every limit line, so a limit is never off the chart. */
+export function valueRange(lines: LineSpec[], limits: number[]): { min: number; max: number } | null {
+  let min = Infinity;
+  let max = -Infinity;
+  for (const l of lines)
+    for (const [, v] of l.points)
+      if (v !== null) {
+        if (v < min) min = v;
+        if (v > max) max = v;
+      }
+  for (const v of limits) {
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  if (!Number.isFinite(min)) return null;
+  const pad = (max - min) * 0.08 || Math.abs(max) * 0.01 || 0.01;
+  return { min: min - pad, max: max + pad };
 }
 
 const COMPARE_WORD: Record<Threshold['comparison_type'], string> = { less_than: '<', less_than_or_equal: '≤', greater_than: '>', greater_than_or_equal: '≥', equal: '=' };
@@ -25,9 +52,10 @@ const COMPARE_WORD: Record<Threshold['comparison_type'], string> = { less_than: 
 /** A time-series chart of one or more metrics sharing a unit, with the limits as dashed lines. */
 export function lineOption(lines: LineSpec[], thresholds: readonly Threshold[], currency: string) {
   const first = lines[0].metric;
-  const fmt = axisFormatter(first);
-  const limitLines = thresholds
-    .filter((t) => lines.some((l) => l.metric === t.metric_type))
+  const limits = thresholds.filter((t) => lines.some((l) => l.metric === t.metric_type));
+  const range = valueRange(lines, limits.map((t) => t.threshold_value));
+  const fmt = axisFormatter(first, range ? range.max - range.min : 0);
+  const limitLines = limits
     .map((t) => ({
       yAxis: t.threshold_value,
       name: `${COMPARE_WORD[t.comparison_type]} ${formatMetric(t.metric_type, t.threshold_value, currency)} ${t.severity}`,
@@ -43,7 +71,8 @@ export function lineOption(lines: LineSpec[], thresholds: readonly Threshold[], 
       valueFormatter: (v: unknown) => (typeof v === 'number' ? formatMetric(first, v, currency) : '—'),
     },
     xAxis: { type: 'time' as const },
-    yAxis: { type: 'value' as const, scale: true, axisLabel: { formatter: fmt } },
+    // The padded range ends on odd values: label only the ticks inside it.
+    yAxis: { type: 'value' as const, scale: true, ...(range ?? {}), axisLabel: { formatter: fmt, showMinLabel: !range, showMaxLabel: !range } },
     series: lines.map((l, i) => ({
       id: l.metric,
       name: METRIC_INFO[l.metric].label,

@@ -94,7 +94,8 @@ export function AlertDetail({ alert }: { alert: Alert }) {
       {timeline.entries && (
         <ol className="timeline" aria-label="Timeline">
           {timeline.entries.map((e, i) => (
-            <li key={i} className={timelineClass(e)} data-kind={e.kind}>
+            // A scheduled escalation step lies ahead: shown, but dimmed.
+            <li key={i} className={timelineClass(e)} data-kind={e.kind} style={e.at > new Date().toISOString() ? { opacity: 0.55 } : undefined}>
               <div className="when">
                 {formatDateTime(e.at)} · {e.source}
               </div>
