@@ -1,5 +1,6 @@
 // /ws/risk over real WebSocket connections (`ws` clients and hand-written raw peers) against a
 // server on a free port. Events enter through the desk's real EventBus, as the engine emits them.
+import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorBody } from '../../shared/api';
 import { ROLE_RANK, ROLES } from '../../shared/domain';
@@ -53,6 +54,22 @@ describe('the upgrade', () => {
       const s = await TestSocket.open(t.wsUrl, viewer, { origin });
       await s.close();
     }
+  });
+
+  it('answers a broken handshake with 400 in the ErrorBody shape', async () => {
+    const res = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = http.request(`${t.url}/ws/risk?token=${viewer}`, { headers: { Connection: 'Upgrade', Upgrade: 'websocket', 'Sec-WebSocket-Version': '13' } });
+      req.on('upgrade', () => reject(new Error('upgraded')));
+      req.on('response', (r) => {
+        let body = '';
+        r.on('data', (b) => (body += b));
+        r.on('end', () => resolve({ status: r.statusCode!, body }));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    expect(res.status).toBe(400);
+    expect(ErrorBody.parse(JSON.parse(res.body)).error).toMatchObject({ code: 'bad_request', message: expect.stringMatching(/not a WebSocket handshake/) });
   });
 
   it('answers 404 for another path', async () => {

@@ -239,6 +239,11 @@ export class Hub {
       return this.reject(socket, 401, 'Unauthorized', 'unauthorized', err.message, { 'WWW-Authenticate': 'Bearer' });
     }
     if (this.closed || socket.destroyed) return void socket.destroy();
+    // ws would answer a broken handshake in plain text; every error here has the ErrorBody shape.
+    const key = req.headers['sec-websocket-key'];
+    if (req.headers.upgrade?.toLowerCase() !== 'websocket' || typeof key !== 'string' || !/^[+/0-9A-Za-z]{22}==$/.test(key) || req.headers['sec-websocket-version'] !== '13') {
+      return this.reject(socket, 400, 'Bad Request', 'bad_request', 'not a WebSocket handshake (RFC 6455: Upgrade: websocket, a Sec-WebSocket-Key, Sec-WebSocket-Version: 13)');
+    }
     if (this.clients.size >= this.options.maxClients) return this.reject(socket, 503, 'Service Unavailable', 'unavailable', `the server holds its maximum of ${this.options.maxClients} WebSocket clients`);
     this.wss.handleUpgrade(req, socket, head, (ws) => this.attach(ws, socket, token, ip));
   }
