@@ -44,7 +44,9 @@ export async function serveDesk(args: string[] = [], env: NodeJS.ProcessEnv = {}
       reject(new Error(`serve exited with ${code}:\n${out}`));
     });
   });
-  await new Promise((r) => setTimeout(r, 50));
+  // Without a configured secret serve prints an admin link with the ready line: wait for it.
+  const secretGiven = args.includes('--jwt-secret') || Boolean(env.WEBSOCKET_JWT_SECRET ?? process.env.WEBSOCKET_JWT_SECRET);
+  for (let waited = 0; !secretGiven && !/\?token=\S+\n/.test(out) && waited < 10_000; waited += 25) await new Promise((r) => setTimeout(r, 25));
   const admin = /(http:\/\/\S+\?token=\S+)/.exec(out)?.[1];
   return {
     url,

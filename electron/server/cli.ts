@@ -156,12 +156,12 @@ export function buildCli(): Command {
         fail(err);
       }
       const server = await startServer(desk, { host: opts.host, port: opts.port, auth, allowOrigins, logger }).catch(fail);
-      process.stdout.write(`listening on ${server.url}\n`);
-      if (auth.generated) {
-        // No secret was configured, so nobody else can mint a token: print an admin link, as notebook servers do.
-        const token = await auth.sign({ sub: 'admin', role: 'admin', expiresInSeconds: GENERATED_ADMIN_TOKEN_SECONDS });
-        process.stdout.write(`open the dashboard as admin (valid until this server stops): ${server.url}/?token=${token}\n`);
-      }
+      // No secret was configured, so nobody else can mint a token: print an admin link, as notebook
+      // servers do. Signed before anything is printed, so the link arrives with the ready line.
+      const adminToken = auth.generated ? await auth.sign({ sub: 'admin', role: 'admin', expiresInSeconds: GENERATED_ADMIN_TOKEN_SECONDS }) : null;
+      process.stdout.write(
+        `listening on ${server.url}\n` + (adminToken ? `open the dashboard as admin (valid until this server stops): ${server.url}/?token=${adminToken}\n` : ''),
+      );
       let stopping = false;
       const shutdown = async () => {
         if (stopping) return;
