@@ -27,7 +27,6 @@ function useDesk(make: () => DeskContextValue | null, deps: unknown[]): DeskCont
   useEffect(() => {
     if (!value) return;
     value.model.start();
-    void value.model.load();
     return () => {
       value.model.stop();
       value.model.client.close();

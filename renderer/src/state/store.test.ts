@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { DeskClientError } from '../../../shared/client';
 import { FakeDeskClient } from '../testing/fake-client';
 import { alert, portfolio, snapshot, threshold } from '../testing/fixtures';
 import { DeskModel } from './store';
@@ -118,6 +119,22 @@ describe('DeskModel', () => {
     client.setConnection('open');
     await expect.poll(() => client.callsOf('portfolios.list').length).toBe(before + 1);
     await expect.poll(() => model.store.getState().board.rows.a.light).toBe('green');
+    model.stop();
+  });
+
+  it('says why the book could not be loaded and tries again until it can', async () => {
+    const { client, model } = setup();
+    const list = client.handlers['portfolios.list']!;
+    let failures = 1;
+    client.handlers['portfolios.list'] = (a) => {
+      if (failures-- > 0) throw new DeskClientError('internal', 'internal error', 500);
+      return list(a);
+    };
+    // Starting on an open connection loads at once: that first load fails.
+    model.start();
+    await expect.poll(() => model.store.getState().loadError).toBe('internal error');
+    await expect.poll(() => model.store.getState().loadError, { timeout: 3000 }).toBeNull();
+    expect(Object.keys(model.store.getState().portfolios)).toEqual(['a', 'b']);
     model.stop();
   });
 

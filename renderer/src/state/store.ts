@@ -4,7 +4,7 @@
 // rows whose figures changed re-render.
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { Health, PortfolioSummary } from '../types';
-import type { ConnectionState, DeskClient } from '../../../shared/client';
+import { type ConnectionState, type DeskClient, DeskClientError } from '../../../shared/client';
 import type { Alert, Threshold } from '../../../shared/domain';
 import type { DeskEvent, DeskEventOf, FeedStatus } from '../../../shared/events';
 import type { RiskSnapshot } from '../../../shared/metrics';
@@ -51,6 +51,8 @@ const MAX_NOTICES = 50;
  */
 const SNAPSHOTS_PER_FRAME = 60;
 const METRICS_CONCURRENCY = 6;
+const LOAD_RETRY_MS = 1000;
+const LOAD_RETRY_MAX_MS = 30_000;
 
 function newer(a: { timestamp: string } | undefined, b: { timestamp: string }): boolean {
   return !a || b.timestamp >= a.timestamp;
@@ -81,6 +83,9 @@ export class DeskModel {
   private thresholdTimer: ReturnType<typeof setInterval> | null = null;
   private wasOpen = false;
   private loadSeq = 0;
+  private loadRetry: ReturnType<typeof setTimeout> | null = null;
+  private loadFailures = 0;
+  private stopped = false;
 
   constructor(
     readonly client: DeskClient,
@@ -107,23 +112,30 @@ export class DeskModel {
     }));
   }
 
+  /** Subscribes to pushes and loads the book; reloads after every reconnect. */
   start(): void {
     this.offs.push(this.client.onEvent((e) => this.enqueue(e)));
+    let everOpen = false;
     this.offs.push(
       this.client.onConnection((state) => {
-        const reopened = state === 'open' && !this.wasOpen;
+        const reopened = state === 'open' && !this.wasOpen && everOpen;
         this.wasOpen = state === 'open';
+        everOpen ||= this.wasOpen;
         this.setAndRebuild({ connection: state });
         // Whatever happened while we were away (alerts acknowledged, thresholds edited) is read afresh.
         if (reopened) void this.load();
       }),
     );
     this.client.subscribe(['*']);
+    // REST answers before the push channel opens: the book loads at once.
+    void this.load();
     const every = this.opts.thresholdRefreshMs ?? 60_000;
     if (every > 0) this.thresholdTimer = setInterval(() => void this.refreshThresholds(), every);
   }
 
   stop(): void {
+    this.stopped = true;
+    if (this.loadRetry) clearTimeout(this.loadRetry);
     for (const off of this.offs.splice(0)) off();
     this.cancelFlush?.();
     this.cancelFlush = null;
@@ -132,6 +144,8 @@ export class DeskModel {
 
   /** Reads everything the board needs: portfolios, limits, open alerts, latest figures, health. */
   async load(): Promise<void> {
+    if (this.loadRetry) clearTimeout(this.loadRetry);
+    this.loadRetry = null;
     const seq = ++this.loadSeq;
     try {
       const [portfolios, thresholds, triggered, acknowledged, health] = await Promise.all([
@@ -159,9 +173,16 @@ export class DeskModel {
         loadError: null,
       });
       await this.loadSnapshots(portfolios.map((p) => p.id), seq);
+      this.loadFailures = 0;
       if (seq === this.loadSeq) this.setAndRebuild({ loaded: true });
     } catch (err) {
-      if (seq === this.loadSeq) this.store.setState({ loadError: err instanceof Error ? err.message : String(err), loaded: true });
+      if (seq !== this.loadSeq) return;
+      this.store.setState({ loadError: err instanceof Error ? err.message : String(err), loaded: true });
+      // A busy or restarting server must not leave the screen empty: try again, backing off.
+      if (!this.stopped && !(err instanceof DeskClientError && (err.status === 401 || err.status === 403))) {
+        const delay = Math.min(LOAD_RETRY_MAX_MS, LOAD_RETRY_MS * 2 ** this.loadFailures++);
+        this.loadRetry = setTimeout(() => void this.load(), delay);
+      }
     }
   }
 

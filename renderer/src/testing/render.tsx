@@ -1,5 +1,6 @@
 // Renders the whole dashboard (or one view) over a FakeDeskClient, the way tests drive it.
-import { render } from '@testing-library/react';
+import { render, waitFor } from '@testing-library/react';
+import { expect } from 'vitest';
 import { isBreached, lightFor, type ThresholdPreview, utilisation } from '../../../shared/alerts';
 import type { Role, ThresholdSettings } from '../../../shared/domain';
 import { readMetric, type RiskDetail, type RiskSnapshot } from '../../../shared/metrics';
@@ -93,8 +94,7 @@ export async function renderDesk(opts: RenderOptions = {}) {
   const ui = createUiStore(location.hash);
   const value: DeskContextValue = { model, ui, session: { user: 'ana', role: opts.role === undefined ? 'risk_manager' : opts.role } };
   model.start();
-  const loaded = model.load();
   const view = render(<App value={value} />);
-  await loaded;
+  await waitFor(() => expect(model.store.getState().loaded).toBe(true));
   return { client, model, ui, view, unmount: () => (view.unmount(), model.stop()) };
 }
