@@ -13,7 +13,7 @@ import { isIsoDate } from '../book/csv';
 import { InputError, type PriceTable } from '../book/types';
 import { backtestHistoricalVar } from './backtest';
 import { correlationMatrix, historicalComponentVar, orderOfDays, parametricComponentVar } from './component';
-import { type NullReasons, type RiskOptions, computeMetrics, navOf, navProblem, resolveRiskOptions } from './metrics';
+import { type NullReasons, type RiskOptions, type TailHint, computeMetrics, navOf, navProblem, resolveRiskOptions } from './metrics';
 import { TAIL_95, TAIL_99, Z_95, Z_99 } from './stats';
 
 export type { RiskOptions } from './metrics';
@@ -53,6 +53,8 @@ class PortfolioState {
   readonly holderOf: Holder[] = [];
   cached: MetricsView | null = null;
   updates = 0;
+  /** Where this portfolio's lower tail was last found (makes the next selection cheap; see computeMetrics). */
+  readonly tail: TailHint = { tailBound: NaN };
 
   constructor(
     public info: Portfolio,
@@ -256,7 +258,7 @@ export class RiskBook {
   metrics(portfolioId: string): MetricsView {
     const p = this.get(portfolioId);
     if (!p.cached) {
-      const r = computeMetrics({ pnl: this.lookback(p.pnl), marketValues: this.marketValues(p), nav: p.info.nav }, this.opts, this.returns);
+      const r = computeMetrics({ pnl: this.lookback(p.pnl), marketValues: this.marketValues(p), nav: p.info.nav }, this.opts, this.returns, p.tail);
       p.cached = { metrics: r.metrics, null_reasons: r.null_reasons, as_of: this.latestDate(), observations: this.observations() };
     }
     return p.cached;
@@ -417,10 +419,10 @@ export class RiskBook {
 
   /** pnl[t] += x * r[s, t] over the lookback. */
   private addReturns(pnl: Float64Array, s: number, x: number): void {
-    const ret = this.ret;
+    const { ret, a0, a1, b1 } = this;
     const base = s * this.cap;
-    for (let k = this.a0; k < this.a1; k++) pnl[k] += x * ret[base + k];
-    for (let k = 0; k < this.b1; k++) pnl[k] += x * ret[base + k];
+    for (let k = a0; k < a1; k++) pnl[k] += x * ret[base + k];
+    for (let k = 0; k < b1; k++) pnl[k] += x * ret[base + k];
   }
 
   /** Recomputes a portfolio's P&L over the lookback from its positions: O(T x positions). */

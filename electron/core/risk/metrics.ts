@@ -3,7 +3,7 @@
 import type { MetricPath, RiskMetrics, RiskSnapshot } from '../../../shared/metrics';
 import { InputError } from '../book/types';
 import { exposure } from './exposure';
-import { TAIL_95, TAIL_99, Z_95, Z_99, cagrOf, cornishFisherVarOf, cvarFromSorted, sharpeOf, smallest, sortinoOf, summarize, tailSize, varFromSorted } from './stats';
+import { EWMA_LAMBDA, TAIL_95, TAIL_99, type TailCandidates, Z_95, Z_99, cagrOf, cornishFisherVarOf, cvarFromSorted, sharpeOf, smallest, sortinoOf, summarizeScaled, tailSize, varFromSorted } from './stats';
 
 export interface RiskOptions {
   /** Lookback: the last `window` returns (default 252). */
@@ -73,14 +73,26 @@ function figure(reasons: NullReasons, path: MetricPath, value: number | null, re
   return null;
 }
 
-/** Scratch for the tail selection, reused across calls (this runs on every tick). */
+/** Scratch for the tail selection and its candidates, reused across calls (this runs on every tick). */
 let tailScratch = new Float64Array(64);
+const candidates: TailCandidates = { bound: NaN, values: new Float64Array(64), count: 0 };
+
+/** How many order statistics past the tail a portfolio's candidate bound keeps, so ticks rarely push one out. */
+const TAIL_MARGIN = 6;
+
+/**
+ * What a caller keeps per portfolio between calls: the bound below which the lower tail was found
+ * last time. It only makes the selection cheaper; the figures are the same with or without it.
+ */
+export interface TailHint {
+  tailBound: number;
+}
 
 /**
  * Every metric for one portfolio. `returns` is scratch space of at least pnl.length (reused across
  * calls on the hot path); it receives the portfolio return series r[t] = pnl[t] / NAV.
  */
-export function computeMetrics(p: PortfolioFigures, opts: RiskOptions, returns: Float64Array = new Float64Array(p.pnl.length)): MetricsResult {
+export function computeMetrics(p: PortfolioFigures, opts: RiskOptions, returns: Float64Array = new Float64Array(p.pnl.length), hint?: TailHint): MetricsResult {
   const reasons: NullReasons = {};
   const n = p.marketValues.length;
   const exp = exposure(p.marketValues);
@@ -96,17 +108,17 @@ export function computeMetrics(p: PortfolioFigures, opts: RiskOptions, returns: 
   let devWhy = tailWhy, cfWhy = tailWhy, sharpeWhy = tailWhy, sortinoWhy = tailWhy, calmarWhy = tailWhy;
   if (!noReturns) {
     const r = returns.length === T ? returns : returns.subarray(0, T);
-    for (let t = 0; t < T; t++) r[t] = p.pnl[t] / nav;
     const { periodsPerYear: A, riskFree, mar } = opts;
     // One selection serves both confidence levels: the 99% tail is inside the 95% one.
     const k = tailSize(T, TAIL_95);
-    if (tailScratch.length < k) tailScratch = new Float64Array(k);
-    const sorted = smallest(r, k, tailScratch);
+    const useHint = hint !== undefined && k + TAIL_MARGIN <= Math.min(T, candidates.values.length);
+    candidates.bound = useHint ? hint.tailBound : NaN;
+    const sum = summarizeScaled(p.pnl, nav, r, mar, EWMA_LAMBDA, useHint ? candidates : undefined);
+    const sorted = tailOf(r, k, useHint ? hint : undefined);
     var95 = varFromSorted(sorted, T, TAIL_95);
     var99 = varFromSorted(sorted, T, TAIL_99);
     cvar95 = cvarFromSorted(sorted, T, TAIL_95);
     cvar99 = cvarFromSorted(sorted, T, TAIL_99);
-    const sum = summarize(r, mar);
     mdd = sum.maxDrawdown;
     if (mdd === 0) calmarWhy = NO_DRAWDOWN;
     else {
@@ -170,4 +182,39 @@ export function computeMetrics(p: PortfolioFigures, opts: RiskOptions, returns: 
     },
   };
   return { metrics, null_reasons: reasons };
+}
+
+/**
+ * The k smallest returns, ascending. With a hint whose bound let the scan collect at least k
+ * candidates (and no more than the buffer holds), they are the k smallest of those: every return
+ * below the k-th smallest was collected. Otherwise one selection over the whole series, which
+ * also sets the bound for next time a few order statistics past the tail.
+ */
+function tailOf(r: Float64Array, k: number, hint: TailHint | undefined): Float64Array {
+  const c = candidates.count;
+  if (hint && c >= k && c <= candidates.values.length) {
+    const sorted = insertionSort(candidates.values, c);
+    // Tighten a bound that collects far more than it needs.
+    if (c > k + 2 * TAIL_MARGIN) hint.tailBound = sorted[k + TAIL_MARGIN - 1];
+    return sorted;
+  }
+  const wanted = hint ? k + TAIL_MARGIN : k;
+  if (tailScratch.length < wanted) tailScratch = new Float64Array(2 * wanted);
+  const sorted = smallest(r, wanted, tailScratch);
+  if (hint) hint.tailBound = sorted[wanted - 1];
+  return sorted;
+}
+
+/** Sorts the first `count` values in place, ascending (a few dozen at most). */
+function insertionSort(values: Float64Array, count: number): Float64Array {
+  for (let i = 1; i < count; i++) {
+    const v = values[i];
+    let j = i;
+    while (j > 0 && values[j - 1] > v) {
+      values[j] = values[j - 1];
+      j--;
+    }
+    values[j] = v;
+  }
+  return values;
 }

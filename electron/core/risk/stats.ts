@@ -149,38 +149,88 @@ export interface ReturnSummary {
   downsideDeviation: number;
 }
 
+/** Weights lambda^(n-1-i) / sum_k lambda^k of the EWMA variance, per (n, lambda): computed once, not on every tick. */
+const ewmaWeightCache = new Map<string, Float64Array>();
+
+function ewmaWeights(n: number, lambda: number): Float64Array {
+  const key = `${n}:${lambda}`;
+  let w = ewmaWeightCache.get(key);
+  if (!w) {
+    w = new Float64Array(n);
+    let den = 0;
+    for (let k = 0; k < n; k++) den += Math.pow(lambda, k);
+    for (let i = 0; i < n; i++) w[i] = Math.pow(lambda, n - 1 - i) / den;
+    if (ewmaWeightCache.size > 16) ewmaWeightCache.clear();
+    ewmaWeightCache.set(key, w);
+  }
+  return w;
+}
+
+/**
+ * Where a scan collects the candidates for the lower tail: every return at or below `bound`, up to
+ * the buffer's length. When at least the tail's size is collected (and the buffer did not
+ * overflow), the tail is exactly the smallest of them; otherwise the caller selects over the whole
+ * series. A portfolio keeps its bound from tick to tick: its returns barely move between ticks.
+ */
+export interface TailCandidates {
+  bound: number;
+  values: Float64Array;
+  /** How many values were at or below the bound (may exceed values.length: overflowed). */
+  count: number;
+}
+
 /**
  * Every moment-like figure of a series (at least 1 return) in two passes: this runs for each
- * affected portfolio on every tick, where one pass per figure would cost three times as much.
+ * affected portfolio on every tick, where one pass per figure would cost several times as much.
+ * The series is x[i] * (1 / divisor) (a portfolio's P&L over its NAV), written to `r` (which may be x
+ * itself when divisor is 1); the first pass also collects `tail` candidates when given.
  * The single-figure functions below read from it, so each formula lives here once.
  */
-export function summarize(r: Float64Array, mar = 0, lambda = EWMA_LAMBDA): ReturnSummary {
-  const n = r.length;
-  const r0 = r[0];
+export function summarizeScaled(x: Float64Array, divisor: number, r: Float64Array, mar = 0, lambda = EWMA_LAMBDA, tail?: TailCandidates): ReturnSummary {
+  const n = x.length;
+  const ew = ewmaWeights(n, lambda);
+  // A multiply per value, not a division: divisions are what this loop would otherwise wait on.
+  const scale = 1 / divisor;
+  const r0 = x[0] * scale;
   let constant = true;
   let s = 0;
-  let overMar = 0;
   let down = 0;
   let w = 1;
   let peak = 1;
+  let invPeak = 1;
   let mdd = 0;
-  let num = 0;
-  let den = 0;
-  // Math.max/min rather than ifs: branch-free, so random-looking returns cost no mispredictions.
+  let ewma = 0;
+  const bound = tail ? tail.bound : NaN;
+  const buf = tail?.values;
+  const cap = buf ? buf.length : 0;
+  let count = 0;
   for (let i = 0; i < n; i++) {
-    const x = r[i];
-    constant = constant && x === r0;
-    s += x;
-    const e = x - mar;
-    const below = Math.min(e, 0);
-    overMar += e;
+    const v = x[i] * scale;
+    r[i] = v;
+    constant = constant && v === r0;
+    s += v;
+    // min(e, 0) without Math.min (V8's handles NaN and -0, and costs as much as the rest of the loop):
+    // e - |e| is exactly 2e below 0 and 0 above.
+    const e = v - mar;
+    const below = (e - Math.abs(e)) * 0.5;
     down += below * below;
-    w *= 1 + x;
-    peak = Math.max(peak, w);
-    mdd = Math.min(mdd, (w - peak) / peak);
-    num = lambda * num + x * x;
-    den = lambda * den + 1;
+    w *= 1 + v;
+    // A new peak costs a division; every other day a multiply by its inverse.
+    if (w >= peak) {
+      peak = w;
+      invPeak = 1 / w;
+    } else {
+      const dd = (w - peak) * invPeak;
+      if (dd < mdd) mdd = dd;
+    }
+    // Fixed weights rather than the recursion num = lambda * num + v^2: no chain of dependent multiplies.
+    ewma += ew[i] * (v * v);
+    if (v <= bound) {
+      if (count < cap) buf![count] = v;
+      count++;
+    }
   }
+  if (tail) tail.count = count;
   const m = s / n;
   let m2 = 0;
   let m3 = 0;
@@ -200,10 +250,15 @@ export function summarize(r: Float64Array, mar = 0, lambda = EWMA_LAMBDA): Retur
     excessKurtosis: constant ? NaN : m4 / n / (v * v) - 3,
     maxDrawdown: mdd,
     endingWealth: w,
-    ewmaVariance: num / den,
-    meanOverMar: overMar / n,
+    ewmaVariance: ewma,
+    meanOverMar: m - mar,
     downsideDeviation: Math.sqrt(down / n),
   };
+}
+
+/** The figures of summarizeScaled for a return series itself. */
+export function summarize(r: Float64Array, mar = 0, lambda = EWMA_LAMBDA): ReturnSummary {
+  return summarizeScaled(r, 1, r, mar, lambda);
 }
 
 /** Largest peak-to-trough fall of wealth, as a fraction of the peak (see ReturnSummary). Needs at least 1 return. */
