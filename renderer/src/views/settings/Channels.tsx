@@ -1,11 +1,11 @@
 // Channel settings: email (SMTP), SMS (Twilio or SNS), desktop, webhook. Secrets are write-only:
 // the dashboard shows only whether one is set; typing sets it, "clear" removes it, leaving the
 // field empty keeps it. Each value says where it came from (flag, env, saved, default).
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { CHANNELS, type Channel } from '../../../../shared/domain';
 import { type ChannelSettingsUpdate, ChannelSettingsUpdate as UpdateSchema, type ChannelSettingsView, EMAIL_SECURITY, SMS_PROVIDERS, type TestMessageResult } from '../../../../shared/notify';
 import { callErrors, Field, type FieldErrors, invalid, useLoaded, zodErrors } from '../../components/forms';
-import { useCan, useDeskContext } from '../../context';
+import { useCan, useConfigVersion, useDeskContext } from '../../context';
 
 interface Draft {
   email_host: string;
@@ -262,8 +262,10 @@ function ChannelForm({ view, onSaved }: { view: ChannelSettingsView; onSaved: (v
 export function Channels() {
   const { model } = useDeskContext();
   const can = useCan('channels.get');
-  const loaded = useLoaded(() => (can ? model.client.call('channels.get', {}) : Promise.resolve(null)), [model, can]);
+  const loaded = useLoaded(() => (can ? model.client.call('channels.get', {}) : Promise.resolve(null)), [model, can, useConfigVersion('channels')]);
+  // What our own save returned shows at once; a later read (someone changed the settings) replaces it.
   const [view, setView] = useState<ChannelSettingsView | null>(null);
+  useEffect(() => setView(null), [loaded.data]);
   const current = view ?? loaded.data;
   if (!can) return <div className="empty">Channel settings need the admin role.</div>;
   return (

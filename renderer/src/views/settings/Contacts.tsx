@@ -3,7 +3,7 @@ import { useState } from 'react';
 import type { Contact } from '../../../../shared/domain';
 import { ContactInput } from '../../../../shared/notify';
 import { callErrors, Field, type FieldErrors, invalid, useLoaded, zodErrors } from '../../components/forms';
-import { useCan, useDeskContext } from '../../context';
+import { useCan, useConfigVersion, useDeskContext } from '../../context';
 
 interface Draft {
   name: string;
@@ -99,7 +99,7 @@ function ContactForm({ editing, onDone }: { editing: Contact | null; onDone: () 
 
 export function Contacts() {
   const { model } = useDeskContext();
-  const list = useLoaded(() => model.client.call('contacts.list', {}), [model]);
+  const list = useLoaded(() => model.client.call('contacts.list', {}), [model, useConfigVersion('contacts')]);
   const canCreate = useCan('contacts.create');
   const canDelete = useCan('contacts.delete');
   const [editing, setEditing] = useState<Contact | 'new' | null>(null);

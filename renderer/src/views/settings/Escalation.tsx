@@ -4,7 +4,7 @@ import { type Contact, SEVERITIES, type Severity } from '../../../../shared/doma
 import { type EscalationRecipient, type EscalationRule, EscalationRuleInput, STEP_CHANNELS, type StepChannel } from '../../../../shared/notify';
 import { callErrors, Field, type FieldErrors, invalid, useLoaded, zodErrors } from '../../components/forms';
 import { SeverityTag } from '../../components/Light';
-import { useCan, useDesk, useDeskContext } from '../../context';
+import { useCan, useConfigVersion, useDesk, useDeskContext } from '../../context';
 
 interface StepDraft {
   level: string;
@@ -228,8 +228,8 @@ function RuleForm({ editing, contacts, onDone }: { editing: EscalationRule | nul
 export function Escalation() {
   const { model } = useDeskContext();
   const portfolios = useDesk((s) => s.portfolios);
-  const rules = useLoaded(() => model.client.call('escalation.list', {}), [model]);
-  const contactList = useLoaded(() => model.client.call('contacts.list', {}), [model]);
+  const rules = useLoaded(() => model.client.call('escalation.list', {}), [model, useConfigVersion('escalation_rules')]);
+  const contactList = useLoaded(() => model.client.call('contacts.list', {}), [model, useConfigVersion('contacts')]);
   const canCreate = useCan('escalation.create');
   const canDelete = useCan('escalation.delete');
   const [editing, setEditing] = useState<EscalationRule | 'new' | null>(null);

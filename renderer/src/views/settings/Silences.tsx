@@ -4,7 +4,7 @@ import { type Silence, SilenceInput } from '../../../../shared/alerts';
 import { SEVERITIES, type Severity } from '../../../../shared/domain';
 import { METRIC_INFO, METRIC_PATHS, type MetricPath } from '../../../../shared/metrics';
 import { callErrors, Field, type FieldErrors, invalid, useLoaded, zodErrors } from '../../components/forms';
-import { useCan, useDesk, useDeskContext } from '../../context';
+import { useCan, useConfigVersion, useDesk, useDeskContext } from '../../context';
 import { formatDateTime, formatDuration } from '../../format';
 import { useNow } from '../../components/StatusBar';
 
@@ -41,7 +41,7 @@ export function Silences() {
   const can = useCan('silences.create');
   const canEnd = useCan('silences.delete');
   const now = useNow(5000);
-  const list = useLoaded(() => model.client.call('silences.list', {}), [model]);
+  const list = useLoaded(() => model.client.call('silences.list', {}), [model, useConfigVersion('silences')]);
   const [draft, setDraft] = useState<Draft>({ portfolio_id: '', metric_type: '', severity: '', durationMs: 3600_000, reason: '' });
   const [errors, setErrors] = useState<FieldErrors>({});
   const [message, setMessage] = useState<string | null>(null);

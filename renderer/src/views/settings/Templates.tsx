@@ -3,7 +3,7 @@
 import { useEffect, useState } from 'react';
 import { type NotificationTemplate, type RenderedNotification, TEMPLATE_KINDS, type TemplateInput, type TemplateKind } from '../../../../shared/notify';
 import { callErrors, Field, type FieldErrors, invalid, useLoaded } from '../../components/forms';
-import { useCan, useDeskContext } from '../../context';
+import { useCan, useConfigVersion, useDeskContext } from '../../context';
 import { formatDateTime } from '../../format';
 
 const PREVIEW_DEBOUNCE_MS = 250;
@@ -136,7 +136,7 @@ function TemplateEditor({ template, onSaved }: { template: NotificationTemplate;
 
 export function Templates() {
   const { model } = useDeskContext();
-  const list = useLoaded(() => model.client.call('templates.list', {}), [model]);
+  const list = useLoaded(() => model.client.call('templates.list', {}), [model, useConfigVersion('templates')]);
   const [kind, setKind] = useState<TemplateKind>('new_alert');
   const template = list.data?.find((t) => t.kind === kind);
   return (
