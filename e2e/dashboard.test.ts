@@ -1,6 +1,7 @@
 // The dashboard in Chromium against `risk-desk serve` on a temporary database with the demo book
-// and the simulated feed: the book renders, a shock turns a light red and raises an alert, an
-// alert is acknowledged and resolved through the UI, and a threshold edited in the UI takes effect.
+// and the simulated feed: the book renders, a limit another client adds shows without a reload, a
+// shock turns a light red and raises an alert, an alert is acknowledged and resolved through the
+// UI, and a threshold edited in the UI takes effect.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, launchChromium, openDashboard, serveDesk, type ServedDesk } from './support/desk';
@@ -40,9 +41,12 @@ describe('the dashboard against risk-desk serve', () => {
     await expect.poll(async () => Number(await page.getAttribute('[data-testid="events-applied"]', 'data-count')), { timeout: 10_000 }).toBeGreaterThan(applied);
   });
 
-  it('a shock on the simulated feed turns a light red and raises an alert within 2 s', async () => {
+  it('a limit added by another client shows without a reload; a shock on the simulated feed turns its light red and raises an alert within 2 s', async () => {
     const target = 'low_vol_income';
-    // A limit the calm book sits well inside (its CVaR 95 is about -0.9%).
+    // Marks this page load: a reload would lose it.
+    await page.evaluate(() => ((globalThis as { e2eSameLoad?: boolean }).e2eSameLoad = true));
+    expect(await light(target, 'cvar_95')).toBe('none');
+    // A limit the calm book sits well inside (its CVaR 95 is about -0.9%), added by another client.
     await api(desk, 'POST', '/api/risk/thresholds', {
       portfolio_id: target,
       metric_type: 'cvar_95',
@@ -51,10 +55,9 @@ describe('the dashboard against risk-desk serve', () => {
       severity: 'HIGH',
       description: 'e2e: CVaR 95 beyond 2%',
     });
-    // The dashboard reads limits on load and on its own edits (a limit added by another client
-    // shows after a reload; see docs/dashboard.md).
-    await page.reload();
-    await expect.poll(() => light(target, 'cvar_95'), { timeout: 10_000 }).toBe('green');
+    // The open dashboard shows it without a reload: the server announces the change (config_changed).
+    await expect.poll(() => light(target, 'cvar_95'), { timeout: 5000 }).toBe('green');
+    expect(await page.evaluate(() => (globalThis as { e2eSameLoad?: boolean }).e2eSameLoad)).toBe(true);
     // A 50% fall in every holding. Weights are today's (halved) market values, so the day's
     // return is about -25%: CVaR 95, the mean of the 13 worst of 252 days, passes -2% at once.
     await api(desk, 'POST', '/api/feed/shock', { portfolio_id: target, move: -0.5 });

@@ -54,7 +54,26 @@ export const SystemEvent = z.object({
   cycle: z.object({ duration_ms: z.number(), portfolios: z.number().int() }).optional(),
 });
 
-export const DeskEvent = z.discriminatedUnion('type', [RiskMetricsUpdateEvent, NewAlertEvent, AlertUpdatedEvent, EscalationEvent, SystemEvent]);
+/** The kinds of configuration a client may edit and others must then see (one dashboard slice each). */
+export const CONFIG_KINDS = ['thresholds', 'silences', 'escalation_rules', 'contacts', 'templates', 'channels'] as const;
+export const ConfigKind = z.enum(CONFIG_KINDS);
+export type ConfigKind = z.infer<typeof ConfigKind>;
+
+/**
+ * Configuration changed (by any client, over REST or IPC): read the slice of this kind again.
+ * Sent once the change is committed; it names what changed, never the values (so never a secret).
+ */
+export const ConfigChangedEvent = z.object({
+  type: z.literal('config_changed'),
+  timestamp,
+  kind: ConfigKind,
+  /** What was touched: row ids (thresholds, silences, escalation rules, contacts), template kinds, or channel names. */
+  ids: z.array(z.union([z.number().int(), z.string()])),
+  /** Who made the change (the token's subject, or 'system'). */
+  actor: z.string(),
+});
+
+export const DeskEvent = z.discriminatedUnion('type', [RiskMetricsUpdateEvent, NewAlertEvent, AlertUpdatedEvent, EscalationEvent, SystemEvent, ConfigChangedEvent]);
 export type DeskEvent = z.infer<typeof DeskEvent>;
 export type DeskEventType = DeskEvent['type'];
 export type DeskEventOf<T extends DeskEventType> = Extract<DeskEvent, { type: T }>;

@@ -1,6 +1,7 @@
 // The desk: the engine's composition root. Electron's main process and the headless server
 // both host exactly this object; everything they expose goes through it.
 import { AlertEngine, type AlertEngineOptions } from './alerts/engine';
+import { CONFIG_ENTITIES, configChanges } from './config-changes';
 import { seedDemoBook } from './demo/seed';
 import { EventBus } from './events';
 import { NotifyService, type NotifyOptions } from './notify/service';
@@ -42,6 +43,7 @@ export class Desk {
   readonly notify: NotifyService;
   /** The live loop: latest snapshots, history, feed status, shocks, position changes. */
   readonly monitor: Monitor;
+  private readonly stopConfigChanges: () => void;
 
   private constructor(
     readonly store: Store,
@@ -52,6 +54,14 @@ export class Desk {
   ) {
     this.startedAt = clock.now();
     this.events = new EventBus(logger);
+    // Every configuration change, whoever writes it, is announced once committed (clients reload that slice).
+    this.stopConfigChanges = store.audit.onCommitted(CONFIG_ENTITIES, (records) => {
+      try {
+        for (const change of configChanges(records)) this.events.emit('config_changed', change);
+      } catch (err) {
+        logger.error({ err }, 'configuration change not announced');
+      }
+    });
     // The alert engine subscribes to metrics first, so it sees the monitor's first cycle.
     this.alerts = new AlertEngine({ store, events: this.events, clock, logger: logger.child({ module: 'alerts' }), ...opts.alerts });
     this.notify = new NotifyService({ store, clock, logger, events: this.events }, opts.notify);
@@ -95,6 +105,7 @@ export class Desk {
     await this.monitor.stop();
     this.alerts.close();
     await this.notify.stop();
+    this.stopConfigChanges();
     this.store.close();
   }
 }

@@ -3,7 +3,7 @@
 // Electron shell subscribe. Listeners run synchronously in publish order, so a listener that
 // throws is isolated (logged) rather than breaking the publisher's loop.
 import type { Alert } from '../../shared/domain';
-import type { DeskEvent, FeedStatus } from '../../shared/events';
+import type { ConfigKind, DeskEvent, FeedStatus } from '../../shared/events';
 import type { RiskSnapshot } from '../../shared/metrics';
 import type { Logger } from './ports';
 import { silentLogger } from './ports';
@@ -18,9 +18,14 @@ export interface EngineEvents {
   alert_updated: { alert: Alert };
   escalation: { alertId: number; portfolioId: string; step: number; level: string; channel: string; recipients: string[]; at: string };
   system: { level: 'info' | 'warning' | 'error'; message: string; at: string };
+  /** Configuration changed and committed (announced from the audit trail, see Desk). */
+  config_changed: { kind: ConfigKind; ids: (number | string)[]; actor: string; at: string };
 }
 
 export type EngineEventName = keyof EngineEvents;
+
+/** The engine events clients see (as toDeskEvent shapes them): both transports forward exactly these. */
+export const CLIENT_EVENT_NAMES: readonly EngineEventName[] = ['metrics', 'cycle', 'feed', 'new_alert', 'alert_updated', 'escalation', 'system', 'config_changed'];
 type Listener<K extends EngineEventName> = (payload: EngineEvents[K]) => void;
 
 export class EventBus {
@@ -74,6 +79,10 @@ export function toDeskEvent<K extends EngineEventName>(name: K, payload: EngineE
     case 'cycle': {
       const c = payload as EngineEvents['cycle'];
       return { type: 'system', timestamp: c.at, level: 'info', message: 'cycle done', cycle: { duration_ms: c.durationMs, portfolios: c.portfolios } };
+    }
+    case 'config_changed': {
+      const c = payload as EngineEvents['config_changed'];
+      return { type: 'config_changed', timestamp: c.at, kind: c.kind, ids: c.ids, actor: c.actor };
     }
     default:
       return null;

@@ -78,6 +78,54 @@ describe('the upgrade', () => {
   });
 });
 
+/** A REST call with a bearer token, as another program on the desk makes it. */
+async function rest(method: string, urlPath: string, token: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
+  const res = await fetch(t.url + urlPath, { method, headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) }, body: body === undefined ? undefined : JSON.stringify(body) });
+  return { status: res.status, json: (await res.json()) as Record<string, unknown> };
+}
+
+describe('config_changed', () => {
+  it('a threshold one client creates, edits and deletes over REST reaches the other client, naming the id and who did it', async () => {
+    const manager = await t.token('risk_manager', 'rita');
+    const editor = await TestSocket.open(t.wsUrl, manager);
+    const other = await TestSocket.open(t.wsUrl, viewer);
+    const limit = { portfolio_id: 'tech_growth', metric_type: 'var_95', threshold_value: -0.04, comparison_type: 'less_than', severity: 'HIGH', description: 'set elsewhere' };
+    const created = await rest('POST', '/api/risk/thresholds', manager, limit);
+    expect(created.status).toBe(200);
+    const id = created.json.id as number;
+    const heard = DeskEvent.parse(await other.next((m) => m.type === 'config_changed'));
+    expect(heard).toEqual({ type: 'config_changed', timestamp: expect.any(String), kind: 'thresholds', ids: [id], actor: 'rita' });
+    expect(new Date(heard.timestamp).toISOString()).toBe(heard.timestamp);
+    // The editor's own connection hears it too (its other windows reload the same way).
+    expect(await editor.next((m) => m.type === 'config_changed')).toMatchObject({ kind: 'thresholds', ids: [id] });
+
+    expect((await rest('PUT', `/api/risk/thresholds/${id}`, manager, { ...limit, threshold_value: -0.05 })).status).toBe(200);
+    expect(await other.next((m) => m.type === 'config_changed')).toMatchObject({ kind: 'thresholds', ids: [id], actor: 'rita' });
+    expect((await rest('DELETE', `/api/risk/thresholds/${id}`, manager)).status).toBe(200);
+    expect(await other.next((m) => m.type === 'config_changed')).toMatchObject({ kind: 'thresholds', ids: [id], actor: 'rita' });
+
+    // A refused change (400) changes nothing and announces nothing.
+    expect((await rest('POST', '/api/risk/thresholds', manager, { ...limit, threshold_value: 'lots' })).status).toBe(400);
+    expect(await other.request({ type: 'ping', id: 'after-400' })).toMatchObject({ type: 'pong' });
+    expect(other.received.filter((m) => m.type === 'config_changed')).toEqual([]);
+    await Promise.all([editor.close(), other.close()]);
+  });
+
+  it('a channel settings change names the channel and never carries a secret', async () => {
+    const admin = await t.token('admin', 'ada');
+    const other = await TestSocket.open(t.wsUrl, viewer);
+    const frames: string[] = [];
+    other.ws.on('message', (data) => frames.push(String(data)));
+    const saved = await rest('PUT', '/api/notify/channels', admin, { email: { host: 'smtp.example.com', username: 'desk', password: 'hunter2-smtp-secret' }, sms: { twilio_auth_token: 'twilio-secret-token' } });
+    expect(saved.status).toBe(200);
+    const heard = DeskEvent.parse(await other.next((m) => m.type === 'config_changed'));
+    expect(heard).toMatchObject({ kind: 'channels', ids: ['email', 'sms'], actor: 'ada' });
+    expect(frames.join('\n')).toContain('config_changed');
+    expect(frames.join('\n')).not.toMatch(/hunter2|twilio-secret|smtp\.example\.com/);
+    await other.close();
+  });
+});
+
 describe('subscriptions', () => {
   it('filters risk_metrics_update by subscription; alerts, escalations and system events reach everyone', async () => {
     const one = await TestSocket.open(t.wsUrl, viewer);

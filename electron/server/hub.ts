@@ -24,7 +24,7 @@ import type { DeskEvent } from '../../shared/events';
 import { WS_CLOSE, WsClientMessage, type WsAction, type WsReply } from '../../shared/ws';
 import { errorBody, zodIssues } from '../core/api/dispatch';
 import type { Desk } from '../core/desk';
-import { type EngineEventName, toDeskEvent } from '../core/events';
+import { CLIENT_EVENT_NAMES, toDeskEvent } from '../core/events';
 import type { Logger } from '../core/ports';
 import { type AuthFailureLimiter, AuthError, bearerToken, type TokenAuthority, type VerifiedToken } from './auth';
 import { Histogram } from './prometheus';
@@ -197,8 +197,7 @@ export class Hub {
       WebSocket: socketClass(options.maxPayload),
       clientTracking: false,
     });
-    const names: EngineEventName[] = ['metrics', 'new_alert', 'alert_updated', 'escalation', 'system', 'feed', 'cycle'];
-    for (const name of names) {
+    for (const name of CLIENT_EVENT_NAMES) {
       this.unsubscribe.push(
         desk.events.on(name, (payload) => {
           const event = toDeskEvent(name, payload);

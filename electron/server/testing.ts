@@ -5,6 +5,7 @@ import net from 'node:net';
 import { WebSocket } from 'ws';
 import type { Alert, Role } from '../../shared/domain';
 import { type RiskSnapshot, SCALAR_METRICS } from '../../shared/metrics';
+import { openAlertValues } from '../core/alerts/open-alert';
 import { Desk, type DeskOptions } from '../core/desk';
 import type { Clock, Logger } from '../core/ports';
 import { tempDir } from '../core/testing';
@@ -179,29 +180,8 @@ export function sampleSnapshot(portfolioId: string, at = new Date().toISOString(
 
 /** An Alert as the alert engine emits it. */
 export function sampleAlert(id: number, portfolioId = 'tech_growth', at = new Date().toISOString()): Alert {
-  return {
-    id,
-    portfolio_id: portfolioId,
-    threshold_id: 1,
-    metric_type: 'var_95',
-    severity: 'HIGH',
-    status: 'TRIGGERED',
-    comparison_type: 'less_than',
-    current_value: -0.045,
-    threshold_value: -0.03,
-    worst_value: -0.045,
-    breach_count: 1,
-    description: 'One-day 95% VaR beyond 3% of NAV',
-    flapping: false,
-    previous_alert_id: null,
-    triggered_at: at,
-    updated_at: at,
-    acknowledged_at: null,
-    acknowledged_by: null,
-    resolved_at: null,
-    resolved_by: null,
-    resolution: null,
-  };
+  const threshold = { id: 1, metric_type: 'var_95', severity: 'HIGH', comparison_type: 'less_than', threshold_value: -0.03, description: 'One-day 95% VaR beyond 3% of NAV' } as const;
+  return { id, ...openAlertValues({ portfolioId, threshold, value: -0.045, at }) };
 }
 
 /**

@@ -4,6 +4,7 @@ import { createContext, useContext } from 'react';
 import { useStore } from 'zustand';
 import { api, type EndpointName } from '../../shared/api';
 import { ROLE_RANK, type Role } from '../../shared/domain';
+import type { ConfigKind } from '../../shared/events';
 import type { DeskModel, DeskState } from './state/store';
 import type { UiState, UiStore } from './ui';
 
@@ -38,6 +39,11 @@ export function useDesk<T>(selector: (s: DeskState) => T): T {
 
 export function useUi<T>(selector: (s: UiState) => T): T {
   return useStore(useDeskContext().ui, selector);
+}
+
+/** Moves whenever the server announces a change to this kind of configuration: a view loading that kind lists it as a dependency. */
+export function useConfigVersion(kind: ConfigKind): number {
+  return useDesk((s) => s.configVersions[kind]);
 }
 
 /** Whether the signed-in role may call an endpoint (hides what the server would refuse). */

@@ -28,6 +28,7 @@ import { ApiError, notFound } from '../api/dispatch';
 import type { EventBus } from '../events';
 import { type Clock, type Logger, silentLogger } from '../ports';
 import type { Store } from '../store/store';
+import { openAlertValues } from './open-alert';
 import {
   type CompiledThreshold,
   type Condition,
@@ -651,28 +652,7 @@ export class AlertEngine {
     const t = slot.c.t;
     const at = iso(now);
     const previous = this.store.alerts.listGroup(g.portfolioId, g.metric, SIDE_COMPARISONS[g.side], undefined, 1)[0];
-    const values: Omit<Alert, 'id'> = {
-      portfolio_id: g.portfolioId,
-      threshold_id: t.id,
-      metric_type: t.metric_type,
-      severity: t.severity,
-      status: 'TRIGGERED',
-      comparison_type: t.comparison_type,
-      current_value: v,
-      threshold_value: t.threshold_value,
-      worst_value: v,
-      breach_count: 1,
-      description: t.description,
-      flapping: false,
-      previous_alert_id: previous?.id ?? null,
-      triggered_at: at,
-      updated_at: at,
-      acknowledged_at: null,
-      acknowledged_by: null,
-      resolved_at: null,
-      resolved_by: null,
-      resolution: null,
-    };
+    const values = openAlertValues({ portfolioId: g.portfolioId, threshold: t, value: v, at, previousAlertId: previous?.id });
     const sup = this.suppression(values, null, ps);
     const alert = this.store.alerts.insert(values, { actor: SYSTEM, action: 'triggered', reason: sup.reason, notify: sup.notify });
     const oa: OpenAlert = { alert, groupKey: g.key, dirty: false, persistedAt: now, persisted: copy(alert) };

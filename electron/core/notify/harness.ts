@@ -2,6 +2,7 @@
 // (tests call the loops' passes themselves). Shared by the notifier's tests and its bench.
 import { ContactInput, EscalationRuleInput } from '../../../shared/notify';
 import type { Alert } from '../../../shared/domain';
+import { openAlertValues } from '../alerts/open-alert';
 import type { AlertTransition } from '../alerts/transitions';
 import { DEMO_CONTACTS, DEMO_ESCALATION_RULES } from '../demo/seed';
 import { EventBus, type EngineEvents } from '../events';
@@ -16,29 +17,8 @@ import { TestHttpEndpoint, TestSmtpServer, twilioReply } from './test-support';
 /** Records a new open alert as the alert engine would (a CRITICAL VaR breach unless told otherwise). */
 export function insertAlert(store: Store, fields: Partial<Alert> = {}): Alert {
   const at = fields.triggered_at ?? new Date(store.clock.now()).toISOString();
-  const values: Omit<Alert, 'id'> = {
-    portfolio_id: 'global_macro',
-    threshold_id: null,
-    metric_type: 'var_95',
-    severity: 'CRITICAL',
-    status: 'TRIGGERED',
-    comparison_type: 'less_than',
-    current_value: -0.0612,
-    threshold_value: -0.05,
-    worst_value: -0.0612,
-    breach_count: 1,
-    description: 'One-day 95% VaR beyond 5% of NAV',
-    flapping: false,
-    previous_alert_id: null,
-    triggered_at: at,
-    updated_at: at,
-    acknowledged_at: null,
-    acknowledged_by: null,
-    resolved_at: null,
-    resolved_by: null,
-    resolution: null,
-    ...fields,
-  };
+  const threshold = { id: null, metric_type: 'var_95', severity: 'CRITICAL', comparison_type: 'less_than', threshold_value: -0.05, description: 'One-day 95% VaR beyond 5% of NAV' } as const;
+  const values = { ...openAlertValues({ portfolioId: 'global_macro', threshold, value: -0.0612, at }), ...fields };
   return store.alerts.insert(values, { actor: 'system', action: 'triggered' });
 }
 

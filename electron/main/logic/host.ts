@@ -4,13 +4,11 @@ import type { CallContext, DeskHandlers } from '../../../shared/api';
 import type { Alert } from '../../../shared/domain';
 import type { DeskEvent } from '../../../shared/events';
 import { dispatch } from '../../core/api/dispatch';
-import { type EngineEventName, type EventBus, toDeskEvent } from '../../core/events';
-
-const CLIENT_EVENTS: readonly EngineEventName[] = ['metrics', 'cycle', 'feed', 'new_alert', 'alert_updated', 'escalation', 'system'];
+import { CLIENT_EVENT_NAMES, type EventBus, toDeskEvent } from '../../core/events';
 
 /** Calls listener with the client form of every engine event; returns the unsubscribe. */
 export function forwardEngineEvents(bus: EventBus, listener: (event: DeskEvent) => void): () => void {
-  const offs = CLIENT_EVENTS.map((name) =>
+  const offs = CLIENT_EVENT_NAMES.map((name) =>
     bus.on(name, (payload) => {
       const event = toDeskEvent(name, payload);
       if (event) listener(event);

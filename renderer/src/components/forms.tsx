@@ -1,9 +1,10 @@
 // What every editor shares: a labelled field with its error, errors keyed by the dotted field
 // path (from the contract's zod schema before sending, from the server's issues after), and a
 // small loader for lists.
-import { useCallback, useEffect, useState } from 'react';
+import { type ReactNode, useCallback, useEffect, useMemo, useState } from 'react';
 import type { z } from 'zod';
 import { DeskClientError } from '../../../shared/client';
+import { useDesk } from '../context';
 
 export type FieldErrors = Record<string, string>;
 
@@ -27,13 +28,31 @@ export function callErrors(err: unknown): { fields: FieldErrors; message: string
   return { fields: {}, message: err instanceof Error ? err.message : String(err) };
 }
 
-export function Field({ id, label, error, hint, children }: { id: string; label: string; error?: string; hint?: React.ReactNode; children: React.ReactNode }) {
+/** What a field's control spreads onto itself: the id its label points at, and the ARIA tying it to its hint and error. */
+export interface FieldControl {
+  id: string;
+  'aria-invalid'?: true;
+  'aria-describedby'?: string;
+}
+
+/**
+ * A labelled field with its hint and its error (the client's check or the server's issue), the
+ * error announced as an alert. `children` renders the control from the props that wire it up:
+ * `{(control) => <input {...control} value={...} />}`.
+ */
+export function Field({ id, label, error, hint, children }: { id: string; label: string; error?: string; hint?: ReactNode; children: (control: FieldControl) => ReactNode }) {
+  const describedBy = [error && `${id}-error`, hint && `${id}-hint`].filter(Boolean).join(' ');
+  const control: FieldControl = { id, ...(error ? { 'aria-invalid': true } : {}), ...(describedBy ? { 'aria-describedby': describedBy } : {}) };
   return (
     <>
       <label htmlFor={id}>{label}</label>
       <div className="field">
-        {children}
-        {hint && <span className="hint">{hint}</span>}
+        {children(control)}
+        {hint && (
+          <span className="hint" id={`${id}-hint`}>
+            {hint}
+          </span>
+        )}
         {error && (
           <span className="field-error" id={`${id}-error`} role="alert">
             {error}
@@ -44,9 +63,15 @@ export function Field({ id, label, error, hint, children }: { id: string; label:
   );
 }
 
-/** aria attributes for an input whose field has an error. */
-export function invalid(id: string, error: string | undefined) {
-  return error ? { 'aria-invalid': true as const, 'aria-describedby': `${id}-error` } : {};
+/** An <option> per portfolio, by name, its value the portfolio id (for every portfolio picker). */
+export function PortfolioOptions() {
+  const portfolios = useDesk((s) => s.portfolios);
+  const byName = useMemo(() => Object.values(portfolios).sort((a, b) => a.name.localeCompare(b.name)), [portfolios]);
+  return byName.map((p) => (
+    <option key={p.id} value={p.id}>
+      {p.name}
+    </option>
+  ));
 }
 
 export interface Loaded<T> {

@@ -14,7 +14,7 @@ function setup() {
   });
   // A manual scheduler: flushes happen only when the test says so.
   const pending: (() => void)[] = [];
-  const model = new DeskModel(client, { scheduler: (f) => (pending.push(f), () => pending.splice(pending.indexOf(f), 1)), thresholdRefreshMs: 0 });
+  const model = new DeskModel(client, { scheduler: (f) => (pending.push(f), () => pending.splice(pending.indexOf(f), 1)) });
   const frame = () => pending.splice(0).forEach((f) => f());
   return { client, model, frame };
 }

@@ -6,7 +6,7 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { Health, PortfolioSummary } from '../types';
 import { type ConnectionState, type DeskClient, DeskClientError } from '../../../shared/client';
 import type { Alert, Threshold } from '../../../shared/domain';
-import type { DeskEvent, DeskEventOf, FeedStatus } from '../../../shared/events';
+import { CONFIG_KINDS, type ConfigKind, type DeskEvent, type DeskEventOf, type FeedStatus } from '../../../shared/events';
 import type { RiskSnapshot } from '../../../shared/metrics';
 import { type Board, buildBoard, type BoardInput } from './board';
 import { frameScheduler, type Scheduler } from './frame';
@@ -38,6 +38,11 @@ export interface DeskState {
   /** Recent warnings and errors from the engine, newest last. */
   notices: SystemNotice[];
   board: Board;
+  /**
+   * Bumped for each configuration change announced by the server (any client's, ours included):
+   * a view showing that kind depends on its number and reads the slice again when it moves.
+   */
+  configVersions: Record<ConfigKind, number>;
   /** Events applied since load (the status bar's liveness tick). */
   eventsApplied: number;
   lastEventAt: string | null;
@@ -64,8 +69,6 @@ function newerAlert(a: Alert | undefined, b: Alert): boolean {
 
 export interface DeskModelOptions {
   scheduler?: Scheduler;
-  /** How often thresholds are re-read (other users may edit them); 0 = never. */
-  thresholdRefreshMs?: number;
 }
 
 /** Owns the store and feeds it from the client. */
@@ -77,10 +80,11 @@ export class DeskModel {
   private readonly pendingAlerts = new Map<number, Alert>();
   private pendingEscalations: EscalationNotice[] = [];
   private pendingSystem: SystemNotice[] = [];
+  private readonly pendingConfig = new Set<ConfigKind>();
   private pendingCount = 0;
   private boardInput: BoardInput | null = null;
   private readonly offs: (() => void)[] = [];
-  private thresholdTimer: ReturnType<typeof setInterval> | null = null;
+  private thresholdSeq = 0;
   private wasOpen = false;
   private loadSeq = 0;
   private loadRetry: ReturnType<typeof setTimeout> | null = null;
@@ -106,6 +110,7 @@ export class DeskModel {
       alerts: {},
       escalations: {},
       notices: [],
+      configVersions: Object.fromEntries(CONFIG_KINDS.map((k) => [k, 0])) as Record<ConfigKind, number>,
       board: empty,
       eventsApplied: 0,
       lastEventAt: null,
@@ -129,8 +134,8 @@ export class DeskModel {
     this.client.subscribe(['*']);
     // REST answers before the push channel opens: the book loads at once.
     void this.load();
-    const every = this.opts.thresholdRefreshMs ?? 60_000;
-    if (every > 0) this.thresholdTimer = setInterval(() => void this.refreshThresholds(), every);
+    // No polling for limits edited elsewhere: the server announces every committed change
+    // (config_changed), and whatever was missed while disconnected is read on the reconnect above.
   }
 
   stop(): void {
@@ -139,7 +144,6 @@ export class DeskModel {
     for (const off of this.offs.splice(0)) off();
     this.cancelFlush?.();
     this.cancelFlush = null;
-    if (this.thresholdTimer) clearInterval(this.thresholdTimer);
   }
 
   /** Reads everything the board needs: portfolios, limits, open alerts, latest figures, health. */
@@ -206,8 +210,11 @@ export class DeskModel {
   }
 
   async refreshThresholds(): Promise<void> {
+    const seq = ++this.thresholdSeq;
     try {
       const thresholds = await this.client.call('thresholds.list', {});
+      // Two refreshes in flight (an edit here, an event from elsewhere): only the last asked wins.
+      if (seq !== this.thresholdSeq) return;
       this.setAndRebuild({ thresholds });
     } catch {
       // Kept as they were; the status bar shows the connection problem.
@@ -251,6 +258,9 @@ export class DeskModel {
         break;
       case 'system':
         this.pendingSystem.push(e);
+        break;
+      case 'config_changed':
+        this.pendingConfig.add(e.kind);
         break;
     }
     this.cancelFlush ??= this.scheduler(() => this.flush());
@@ -298,8 +308,16 @@ export class DeskModel {
       }
       patch.notices = notices.length > MAX_NOTICES ? notices.slice(-MAX_NOTICES) : notices;
     }
+    if (this.pendingConfig.size) {
+      const versions = { ...s.configVersions };
+      for (const kind of this.pendingConfig) versions[kind]++;
+      patch.configVersions = versions;
+      // The board judges figures against the limits, so the model itself keeps them current.
+      if (this.pendingConfig.has('thresholds')) void this.refreshThresholds();
+    }
     patch.lastEventAt = lastAt;
     this.pendingAlerts.clear();
+    this.pendingConfig.clear();
     this.pendingEscalations = [];
     this.pendingSystem = [];
     this.pendingCount = this.pendingSnapshots.size;

@@ -88,7 +88,7 @@ export interface RenderOptions {
 
 export async function renderDesk(opts: RenderOptions = {}) {
   const client = new FakeDeskClient(opts.handlers ?? deskHandlers());
-  const model = new DeskModel(client, { thresholdRefreshMs: 0 });
+  const model = new DeskModel(client);
   // The address bar is shared by every test in a file: start each from the hash asked for.
   history.replaceState(null, '', opts.hash ?? '#/desk');
   const ui = createUiStore(location.hash);

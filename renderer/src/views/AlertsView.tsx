@@ -4,6 +4,7 @@ import type { AlertStats as AlertStatsBody } from '../../../shared/alerts';
 import { ALERT_STATUSES, type Alert, type AlertStatus, SEVERITIES, type Severity } from '../../../shared/domain';
 import { AlertDetail } from '../components/AlertDetail';
 import { useOpenAlerts } from '../components/AlertPanel';
+import { PortfolioOptions } from '../components/forms';
 import { SeverityTag } from '../components/Light';
 import { useDesk, useDeskContext, useUi } from '../context';
 import { formatDateTime, formatDuration } from '../format';
@@ -118,7 +119,6 @@ interface Filters {
 
 function HistoryTab() {
   const { ui, model } = useDeskContext();
-  const portfolios = useDesk((s) => s.portfolios);
   const live = useDesk((s) => s.alerts);
   const [filters, setFilters] = useState<Filters>({ status: '', severity: '', portfolio: '', since: '24h' });
   const [items, setItems] = useState<Alert[]>([]);
@@ -162,7 +162,6 @@ function HistoryTab() {
   const selected = useAlertNavigation(merged);
   const alert = merged.find((a) => a.id === selected) ?? (selected !== null ? live[selected] : undefined);
   const set = (patch: Partial<Filters>) => setFilters((f) => ({ ...f, ...patch }));
-  const names = Object.values(portfolios).sort((a, b) => a.name.localeCompare(b.name));
 
   return (
     <>
@@ -181,11 +180,7 @@ function HistoryTab() {
         </select>
         <select aria-label="Portfolio" value={filters.portfolio} onChange={(e) => set({ portfolio: e.target.value })}>
           <option value="">All portfolios</option>
-          {names.map((p) => (
-            <option key={p.id} value={p.id}>
-              {p.name}
-            </option>
-          ))}
+          <PortfolioOptions />
         </select>
         <select aria-label="Time" value={filters.since} onChange={(e) => set({ since: e.target.value as SinceKey })}>
           {SINCE.map((s) => (

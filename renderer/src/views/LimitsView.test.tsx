@@ -86,3 +86,29 @@ describe('the threshold editor', () => {
     unmount();
   });
 });
+
+describe('limits edited elsewhere', () => {
+  it('show without a reload when the server announces the change; other kinds do not re-read the limits', async () => {
+    const handlers = deskHandlers();
+    const base = handlers['thresholds.list']!;
+    const elsewhere: ReturnType<typeof threshold>[] = [];
+    handlers['thresholds.list'] = async (a) => [...(await base(a)), ...elsewhere];
+    const { client, model, unmount } = await renderDesk({ handlers, hash: '#/limits' });
+    await screen.findByRole('table', { name: 'Thresholds' });
+    const reads = client.callsOf('thresholds.list').length;
+
+    // Another client adds a limit on the calm book that its VaR already breaches.
+    elsewhere.push(threshold({ id: 60, portfolio_id: 'calm', metric_type: 'var_95', threshold_value: -0.01, comparison_type: 'less_than', severity: 'CRITICAL', description: 'set by bob' }));
+    client.emit({ type: 'config_changed', timestamp: '2026-11-26T14:31:00.000Z', kind: 'contacts', ids: [3], actor: 'bob' });
+    await waitFor(() => expect(model.store.getState().configVersions.contacts).toBe(1));
+    expect(client.callsOf('thresholds.list')).toHaveLength(reads);
+    expect(document.querySelector('tr[data-threshold-id="60"]')).toBeNull();
+
+    client.emit({ type: 'config_changed', timestamp: '2026-11-26T14:31:01.000Z', kind: 'thresholds', ids: [60], actor: 'bob' });
+    await waitFor(() => expect(document.querySelector('tr[data-threshold-id="60"]')?.textContent).toContain('set by bob'));
+    expect(client.callsOf('thresholds.list')).toHaveLength(reads + 1);
+    // The board judges by it at once.
+    expect(model.store.getState().board.rows.calm.light).toBe('red');
+    unmount();
+  });
+});

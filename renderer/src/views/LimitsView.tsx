@@ -5,7 +5,7 @@ import type { ThresholdPreview } from '../../../shared/alerts';
 import { DeskClientError } from '../../../shared/client';
 import { COMPARISON_TYPES, SEVERITIES, type Threshold, type ThresholdSettings } from '../../../shared/domain';
 import { METRIC_INFO, METRIC_PATHS, type MetricPath } from '../../../shared/metrics';
-import { Field } from '../components/forms';
+import { Field, PortfolioOptions } from '../components/forms';
 import { Glyph, SeverityTag } from '../components/Light';
 import { useCan, useDesk, useDeskContext, useUi } from '../context';
 import { formatMetric, formatUtilisation } from '../format';
@@ -94,7 +94,6 @@ function Preview({ draft }: { draft: ThresholdDraft }) {
 
 function Editor({ editing, onDone }: { editing: Threshold | null; onDone: () => void }) {
   const { model } = useDeskContext();
-  const portfolios = useDesk((s) => s.portfolios);
   const can = useCan(editing ? 'thresholds.update' : 'thresholds.create');
   const [draft, setDraft] = useState<ThresholdDraft>(() => (editing ? draftFrom(editing) : emptyDraft()));
   const [errors, setErrors] = useState<FieldErrors>({});
@@ -137,8 +136,6 @@ function Editor({ editing, onDone }: { editing: Threshold | null; onDone: () => 
     }
   };
 
-  const inv = (k: keyof FieldErrors) => (errors[k] ? { 'aria-invalid': true as const, 'aria-describedby': `th-${k}-error` } : {});
-  const names = Object.values(portfolios).sort((a, b) => a.name.localeCompare(b.name));
   return (
     <form
       aria-label={editing ? `Edit threshold ${editing.id}` : 'New threshold'}
@@ -152,60 +149,64 @@ function Editor({ editing, onDone }: { editing: Threshold | null; onDone: () => 
       <fieldset disabled={!can || busy} style={{ border: 'none', margin: 0, padding: 0 }}>
         <div className="form">
           <Field id="th-portfolio_id" label="Portfolio" error={errors.portfolio_id}>
-            <select id="th-portfolio_id" value={draft.portfolio_id} onChange={(e) => set('portfolio_id', e.target.value)} {...inv('portfolio_id')}>
-              <option value="*">* every portfolio</option>
-              {names.map((p) => (
-                <option key={p.id} value={p.id}>
-                  {p.name}
-                </option>
-              ))}
-            </select>
+            {(control) => (
+              <select {...control} value={draft.portfolio_id} onChange={(e) => set('portfolio_id', e.target.value)}>
+                <option value="*">* every portfolio</option>
+                <PortfolioOptions />
+              </select>
+            )}
           </Field>
           <Field id="th-metric_type" label="Metric" error={errors.metric_type}>
-            <select id="th-metric_type" value={draft.metric_type} onChange={(e) => set('metric_type', e.target.value as MetricPath)} {...inv('metric_type')}>
-              {METRIC_PATHS.map((m) => (
-                <option key={m} value={m}>
-                  {METRIC_INFO[m].label}
-                </option>
-              ))}
-            </select>
+            {(control) => (
+              <select {...control} value={draft.metric_type} onChange={(e) => set('metric_type', e.target.value as MetricPath)}>
+                {METRIC_PATHS.map((m) => (
+                  <option key={m} value={m}>
+                    {METRIC_INFO[m].label}
+                  </option>
+                ))}
+              </select>
+            )}
           </Field>
           <Field id="th-comparison_type" label="Fires when value is" error={errors.comparison_type}>
-            <select id="th-comparison_type" value={draft.comparison_type} onChange={(e) => set('comparison_type', e.target.value as ThresholdDraft['comparison_type'])} {...inv('comparison_type')}>
-              {COMPARISON_TYPES.map((c) => (
-                <option key={c} value={c}>
-                  {COMPARISON_SYMBOL[c]} {c.replace(/_/g, ' ')}
-                </option>
-              ))}
-            </select>
+            {(control) => (
+              <select {...control} value={draft.comparison_type} onChange={(e) => set('comparison_type', e.target.value as ThresholdDraft['comparison_type'])}>
+                {COMPARISON_TYPES.map((c) => (
+                  <option key={c} value={c}>
+                    {COMPARISON_SYMBOL[c]} {c.replace(/_/g, ' ')}
+                  </option>
+                ))}
+              </select>
+            )}
           </Field>
           <Field id="th-threshold_value" label={`Limit${unit ? ` (${unit})` : ''}`} error={errors.threshold_value} hint={pct ? 'e.g. −5 for a 5% loss' : undefined}>
-            <input id="th-threshold_value" inputMode="decimal" value={draft.threshold_value} onChange={(e) => set('threshold_value', e.target.value)} {...inv('threshold_value')} />
+            {(control) => <input {...control} inputMode="decimal" value={draft.threshold_value} onChange={(e) => set('threshold_value', e.target.value)} />}
           </Field>
           <Field id="th-severity" label="Severity" error={errors.severity}>
-            <select id="th-severity" value={draft.severity} onChange={(e) => set('severity', e.target.value as ThresholdDraft['severity'])} {...inv('severity')}>
-              {SEVERITIES.map((s) => (
-                <option key={s}>{s}</option>
-              ))}
-            </select>
+            {(control) => (
+              <select {...control} value={draft.severity} onChange={(e) => set('severity', e.target.value as ThresholdDraft['severity'])}>
+                {SEVERITIES.map((s) => (
+                  <option key={s}>{s}</option>
+                ))}
+              </select>
+            )}
           </Field>
           <Field id="th-warn_utilisation_pct" label="Amber from (%)" error={errors.warn_utilisation_pct} hint="utilisation at which the light turns amber">
-            <input id="th-warn_utilisation_pct" inputMode="numeric" value={draft.warn_utilisation_pct} onChange={(e) => set('warn_utilisation_pct', e.target.value)} {...inv('warn_utilisation_pct')} />
+            {(control) => <input {...control} inputMode="numeric" value={draft.warn_utilisation_pct} onChange={(e) => set('warn_utilisation_pct', e.target.value)} />}
           </Field>
           <Field id="th-pending_seconds" label="Hold before firing (s)" error={errors.pending_seconds}>
-            <input id="th-pending_seconds" inputMode="numeric" value={draft.pending_seconds} onChange={(e) => set('pending_seconds', e.target.value)} {...inv('pending_seconds')} />
+            {(control) => <input {...control} inputMode="numeric" value={draft.pending_seconds} onChange={(e) => set('pending_seconds', e.target.value)} />}
           </Field>
           <Field id="th-clear_value" label={`Clears past${unit ? ` (${unit})` : ''}`} error={errors.clear_value} hint="optional hysteresis level; empty = the limit itself">
-            <input id="th-clear_value" inputMode="decimal" value={draft.clear_value} onChange={(e) => set('clear_value', e.target.value)} {...inv('clear_value')} />
+            {(control) => <input {...control} inputMode="decimal" value={draft.clear_value} onChange={(e) => set('clear_value', e.target.value)} />}
           </Field>
           <Field id="th-recovery_seconds" label="Hold before clearing (s)" error={errors.recovery_seconds}>
-            <input id="th-recovery_seconds" inputMode="numeric" value={draft.recovery_seconds} onChange={(e) => set('recovery_seconds', e.target.value)} {...inv('recovery_seconds')} />
+            {(control) => <input {...control} inputMode="numeric" value={draft.recovery_seconds} onChange={(e) => set('recovery_seconds', e.target.value)} />}
           </Field>
           <Field id="th-description" label="Description" error={errors.description}>
-            <input id="th-description" value={draft.description} maxLength={500} onChange={(e) => set('description', e.target.value)} {...inv('description')} />
+            {(control) => <input {...control} value={draft.description} maxLength={500} onChange={(e) => set('description', e.target.value)} />}
           </Field>
           <Field id="th-enabled" label="Enabled" error={errors.enabled}>
-            <input id="th-enabled" type="checkbox" checked={draft.enabled} onChange={(e) => set('enabled', e.target.checked)} style={{ width: 'auto', alignSelf: 'flex-start' }} />
+            {(control) => <input {...control} type="checkbox" checked={draft.enabled} onChange={(e) => set('enabled', e.target.checked)} style={{ width: 'auto', alignSelf: 'flex-start' }} />}
           </Field>
           <div className="actions">
             <button type="submit" className="primary">

@@ -105,6 +105,27 @@ describe('settings: escalation rules and contacts', () => {
     unmount();
   });
 
+  it('shows contacts changed by another client without a reload', async () => {
+    const handlers = deskHandlers();
+    const list = [...contacts];
+    handlers['contacts.list'] = () => list.slice();
+    handlers['escalation.list'] = () => [];
+    const { client, model, unmount } = await renderDesk({ handlers, role: 'admin', hash: '#/settings/contacts' });
+    await screen.findByText('Ana On-Call');
+    list.push({ id: 3, name: 'Cy Elsewhere', role: 'cro', email: 'cy@desk.example', phone: null, webhook_url: null, enabled: true });
+    const reads = client.callsOf('contacts.list').length;
+    // A change of another kind leaves the contacts alone.
+    client.emit({ type: 'config_changed', timestamp: T0, kind: 'templates', ids: ['digest'], actor: 'bob' });
+    await waitFor(() => expect(model.store.getState().configVersions.templates).toBe(1));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(client.callsOf('contacts.list')).toHaveLength(reads);
+    expect(screen.queryByText('Cy Elsewhere')).toBeNull();
+    client.emit({ type: 'config_changed', timestamp: T0, kind: 'contacts', ids: [3], actor: 'bob' });
+    expect(await screen.findByText('Cy Elsewhere')).toBeTruthy();
+    expect(client.callsOf('contacts.list')).toHaveLength(reads + 1);
+    unmount();
+  });
+
   it('lets a risk manager read contacts but not change them', async () => {
     const handlers = deskHandlers();
     handlers['contacts.list'] = () => contacts;

@@ -1,6 +1,7 @@
 // Settings: silences, escalation rules, contacts, notification templates, channels, the
 // notification log, and display preferences. Each tab is kept in the address (#/settings/<tab>).
 import { useState } from 'react';
+import { Field } from '../components/forms';
 import { useDeskContext, useUi } from '../context';
 import { navigate } from '../ui';
 import { Channels } from './settings/Channels';
@@ -27,22 +28,23 @@ function Display() {
   const [light, setLight] = useState(() => document.documentElement.classList.contains('light'));
   return (
     <div className="form" style={{ maxWidth: '40rem' }}>
-      <label htmlFor="theme">Theme</label>
-      <div className="field">
-        <select
-          id="theme"
-          value={light ? 'light' : 'dark'}
-          onChange={(e) => {
-            const l = e.target.value === 'light';
-            document.documentElement.classList.toggle('light', l);
-            localStorage.setItem('risk-desk.theme', l ? 'light' : 'dark');
-            setLight(l);
-          }}
-        >
-          <option value="dark">Dark</option>
-          <option value="light">Light</option>
-        </select>
-      </div>
+      <Field id="theme" label="Theme">
+        {(control) => (
+          <select
+            {...control}
+            value={light ? 'light' : 'dark'}
+            onChange={(e) => {
+              const l = e.target.value === 'light';
+              document.documentElement.classList.toggle('light', l);
+              localStorage.setItem('risk-desk.theme', l ? 'light' : 'dark');
+              setLight(l);
+            }}
+          >
+            <option value="dark">Dark</option>
+            <option value="light">Light</option>
+          </select>
+        )}
+      </Field>
     </div>
   );
 }

@@ -1,11 +1,11 @@
 // Channel settings: email (SMTP), SMS (Twilio or SNS), desktop, webhook. Secrets are write-only:
 // the dashboard shows only whether one is set; typing sets it, "clear" removes it, leaving the
 // field empty keeps it. Each value says where it came from (flag, env, saved, default).
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { CHANNELS, type Channel } from '../../../../shared/domain';
 import { type ChannelSettingsUpdate, ChannelSettingsUpdate as UpdateSchema, type ChannelSettingsView, EMAIL_SECURITY, SMS_PROVIDERS, type TestMessageResult } from '../../../../shared/notify';
-import { callErrors, Field, type FieldErrors, invalid, useLoaded, zodErrors } from '../../components/forms';
-import { useCan, useDeskContext } from '../../context';
+import { callErrors, Field, type FieldErrors, useLoaded, zodErrors } from '../../components/forms';
+import { useCan, useConfigVersion, useDeskContext } from '../../context';
 
 interface Draft {
   email_host: string;
@@ -102,14 +102,16 @@ function Secret({ id, label, set, value, clear, onChange, onClear, error, source
         </>
       }
     >
-      <span style={{ display: 'flex', gap: '0.5rem', alignItems: 'center' }}>
-        <input id={id} type="password" autoComplete="new-password" placeholder={set ? '•••••••• (set)' : '(not set)'} value={value} disabled={clear} onChange={(e) => onChange(e.target.value)} {...invalid(id, error)} />
-        {set && (
-          <label style={{ padding: 0, whiteSpace: 'nowrap' }}>
-            <input type="checkbox" checked={clear} onChange={(e) => onClear(e.target.checked)} /> clear
-          </label>
-        )}
-      </span>
+      {(control) => (
+        <span style={{ display: 'flex', gap: '0.5rem', alignItems: 'center' }}>
+          <input {...control} type="password" autoComplete="new-password" placeholder={set ? '•••••••• (set)' : '(not set)'} value={value} disabled={clear} onChange={(e) => onChange(e.target.value)} />
+          {set && (
+            <label style={{ padding: 0, whiteSpace: 'nowrap' }}>
+              <input type="checkbox" checked={clear} onChange={(e) => onClear(e.target.checked)} /> clear
+            </label>
+          )}
+        </span>
+      )}
     </Field>
   );
 }
@@ -188,7 +190,7 @@ function ChannelForm({ view, onSaved }: { view: ChannelSettingsView; onSaved: (v
   };
   const text = (k: keyof Draft, dotted: string, label: string, extra: Partial<React.InputHTMLAttributes<HTMLInputElement>> = {}) => (
     <Field id={`ch-${k}`} label={label} error={errors[dotted]} hint={<Source v={view} name={dotted} />}>
-      <input id={`ch-${k}`} value={String(d[k])} onChange={(e) => set(k, e.target.value as never)} {...invalid(`ch-${k}`, errors[dotted])} {...extra} />
+      {(control) => <input {...control} value={String(d[k])} onChange={(e) => set(k, e.target.value as never)} {...extra} />}
     </Field>
   );
   return (
@@ -204,11 +206,13 @@ function ChannelForm({ view, onSaved }: { view: ChannelSettingsView; onSaved: (v
         {text('email_host', 'email.host', 'SMTP host')}
         {text('email_port', 'email.port', 'Port', { inputMode: 'numeric' })}
         <Field id="ch-email_security" label="Security" error={errors['email.security']}>
-          <select id="ch-email_security" value={d.email_security} onChange={(e) => set('email_security', e.target.value as Draft['email_security'])}>
-            {EMAIL_SECURITY.map((s) => (
-              <option key={s}>{s}</option>
-            ))}
-          </select>
+          {(control) => (
+            <select {...control} value={d.email_security} onChange={(e) => set('email_security', e.target.value as Draft['email_security'])}>
+              {EMAIL_SECURITY.map((s) => (
+                <option key={s}>{s}</option>
+              ))}
+            </select>
+          )}
         </Field>
         {text('email_username', 'email.username', 'Username')}
         <Secret id="ch-email_password" label="Password" set={view.email.password_set} value={d.email_password} clear={d.email_password_clear} onChange={(v) => set('email_password', v)} onClear={(c) => set('email_password_clear', c)} error={errors['email.password']} source={<Source v={view} name="email.password" />} />
@@ -216,12 +220,14 @@ function ChannelForm({ view, onSaved }: { view: ChannelSettingsView; onSaved: (v
 
         <h4 style={{ gridColumn: '1 / -1', margin: '0.6rem 0 0' }}>SMS {view.sms.configured ? <span className="t-green">● configured</span> : <span className="muted">○ not configured</span>}</h4>
         <Field id="ch-sms_provider" label="Provider" error={errors['sms.provider']}>
-          <select id="ch-sms_provider" value={d.sms_provider ?? ''} onChange={(e) => set('sms_provider', e.target.value as Draft['sms_provider'])}>
-            <option value="">none</option>
-            {SMS_PROVIDERS.map((p) => (
-              <option key={p}>{p}</option>
-            ))}
-          </select>
+          {(control) => (
+            <select {...control} value={d.sms_provider ?? ''} onChange={(e) => set('sms_provider', e.target.value as Draft['sms_provider'])}>
+              <option value="">none</option>
+              {SMS_PROVIDERS.map((p) => (
+                <option key={p}>{p}</option>
+              ))}
+            </select>
+          )}
         </Field>
         {d.sms_provider === 'twilio' && (
           <>
@@ -235,10 +241,10 @@ function ChannelForm({ view, onSaved }: { view: ChannelSettingsView; onSaved: (v
 
         <h4 style={{ gridColumn: '1 / -1', margin: '0.6rem 0 0' }}>Other</h4>
         <Field id="ch-desktop" label="Desktop notifications">
-          <input id="ch-desktop" type="checkbox" checked={d.desktop_enabled} onChange={(e) => set('desktop_enabled', e.target.checked)} style={{ alignSelf: 'flex-start' }} />
+          {(control) => <input {...control} type="checkbox" checked={d.desktop_enabled} onChange={(e) => set('desktop_enabled', e.target.checked)} style={{ alignSelf: 'flex-start' }} />}
         </Field>
         <Field id="ch-webhook" label="Webhooks">
-          <input id="ch-webhook" type="checkbox" checked={d.webhook_enabled} onChange={(e) => set('webhook_enabled', e.target.checked)} style={{ alignSelf: 'flex-start' }} />
+          {(control) => <input {...control} type="checkbox" checked={d.webhook_enabled} onChange={(e) => set('webhook_enabled', e.target.checked)} style={{ alignSelf: 'flex-start' }} />}
         </Field>
         {text('fallback_after_seconds', 'fallback_after_seconds', 'CRITICAL email → SMS after (s)', { inputMode: 'numeric' })}
         <div className="actions">
@@ -262,8 +268,10 @@ function ChannelForm({ view, onSaved }: { view: ChannelSettingsView; onSaved: (v
 export function Channels() {
   const { model } = useDeskContext();
   const can = useCan('channels.get');
-  const loaded = useLoaded(() => (can ? model.client.call('channels.get', {}) : Promise.resolve(null)), [model, can]);
+  const loaded = useLoaded(() => (can ? model.client.call('channels.get', {}) : Promise.resolve(null)), [model, can, useConfigVersion('channels')]);
+  // What our own save returned shows at once; a later read (someone changed the settings) replaces it.
   const [view, setView] = useState<ChannelSettingsView | null>(null);
+  useEffect(() => setView(null), [loaded.data]);
   const current = view ?? loaded.data;
   if (!can) return <div className="empty">Channel settings need the admin role.</div>;
   return (

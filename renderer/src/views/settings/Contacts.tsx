@@ -2,8 +2,8 @@
 import { useState } from 'react';
 import type { Contact } from '../../../../shared/domain';
 import { ContactInput } from '../../../../shared/notify';
-import { callErrors, Field, type FieldErrors, invalid, useLoaded, zodErrors } from '../../components/forms';
-import { useCan, useDeskContext } from '../../context';
+import { callErrors, Field, type FieldErrors, useLoaded, zodErrors } from '../../components/forms';
+import { useCan, useConfigVersion, useDeskContext } from '../../context';
 
 interface Draft {
   name: string;
@@ -51,7 +51,7 @@ function ContactForm({ editing, onDone }: { editing: Contact | null; onDone: () 
   };
   const text = (k: 'name' | 'role' | 'email' | 'phone' | 'webhook_url', label: string, hint?: string) => (
     <Field id={`ct-${k}`} label={label} error={errors[k]} hint={hint}>
-      <input id={`ct-${k}`} value={d[k]} onChange={(e) => set(k, e.target.value)} {...invalid(`ct-${k}`, errors[k])} />
+      {(control) => <input {...control} value={d[k]} onChange={(e) => set(k, e.target.value)} />}
     </Field>
   );
   return (
@@ -71,7 +71,7 @@ function ContactForm({ editing, onDone }: { editing: Contact | null; onDone: () 
           {text('phone', 'Phone', 'E.164, e.g. +14155550100')}
           {text('webhook_url', 'Webhook URL')}
           <Field id="ct-enabled" label="Enabled">
-            <input id="ct-enabled" type="checkbox" checked={d.enabled} onChange={(e) => set('enabled', e.target.checked)} style={{ alignSelf: 'flex-start' }} />
+            {(control) => <input {...control} type="checkbox" checked={d.enabled} onChange={(e) => set('enabled', e.target.checked)} style={{ alignSelf: 'flex-start' }} />}
           </Field>
           <div className="actions">
             <button type="submit" className="primary">
@@ -99,7 +99,7 @@ function ContactForm({ editing, onDone }: { editing: Contact | null; onDone: () 
 
 export function Contacts() {
   const { model } = useDeskContext();
-  const list = useLoaded(() => model.client.call('contacts.list', {}), [model]);
+  const list = useLoaded(() => model.client.call('contacts.list', {}), [model, useConfigVersion('contacts')]);
   const canCreate = useCan('contacts.create');
   const canDelete = useCan('contacts.delete');
   const [editing, setEditing] = useState<Contact | 'new' | null>(null);

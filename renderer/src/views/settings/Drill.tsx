@@ -1,19 +1,17 @@
 // A drill: move prices at once through the simulated feed (feed.shock), to rehearse a breach
 // end to end (lights, alerts, notifications, escalation). Only with the simulated feed.
 import { useState } from 'react';
-import { callErrors } from '../../components/forms';
+import { callErrors, PortfolioOptions } from '../../components/forms';
 import { useCan, useDesk, useDeskContext } from '../../context';
 import { formatPercent } from '../../format';
 
 export function Drill() {
   const { model } = useDeskContext();
   const can = useCan('feed.shock');
-  const portfolios = useDesk((s) => s.portfolios);
   const feed = useDesk((s) => s.feed);
   const [portfolio, setPortfolio] = useState('');
   const [movePct, setMovePct] = useState('-10');
   const [result, setResult] = useState<{ ok: boolean; text: string } | null>(null);
-  const names = Object.values(portfolios).sort((a, b) => a.name.localeCompare(b.name));
   const shock = async () => {
     const move = Number(movePct) / 100;
     if (!Number.isFinite(move) || move <= -1) return setResult({ ok: false, text: 'The move is a percentage above −100.' });
@@ -41,11 +39,7 @@ export function Drill() {
       <label htmlFor="drill-portfolio">Portfolio</label>
       <select id="drill-portfolio" value={portfolio} onChange={(e) => setPortfolio(e.target.value)}>
         <option value="">every symbol</option>
-        {names.map((p) => (
-          <option key={p.id} value={p.id}>
-            {p.name}
-          </option>
-        ))}
+        <PortfolioOptions />
       </select>
       <label htmlFor="drill-move">Move (%)</label>
       <input id="drill-move" inputMode="decimal" value={movePct} onChange={(e) => setMovePct(e.target.value)} />

@@ -2,9 +2,9 @@
 import { useMemo, useState } from 'react';
 import { type Contact, SEVERITIES, type Severity } from '../../../../shared/domain';
 import { type EscalationRecipient, type EscalationRule, EscalationRuleInput, STEP_CHANNELS, type StepChannel } from '../../../../shared/notify';
-import { callErrors, Field, type FieldErrors, invalid, useLoaded, zodErrors } from '../../components/forms';
+import { callErrors, Field, type FieldErrors, PortfolioOptions, useLoaded, zodErrors } from '../../components/forms';
 import { SeverityTag } from '../../components/Light';
-import { useCan, useDesk, useDeskContext } from '../../context';
+import { useCan, useConfigVersion, useDesk, useDeskContext } from '../../context';
 
 interface StepDraft {
   level: string;
@@ -79,7 +79,6 @@ function describeRecipients(r: EscalationRecipient[], contacts: Map<number, Cont
 
 function RuleForm({ editing, contacts, onDone }: { editing: EscalationRule | null; contacts: Contact[]; onDone: () => void }) {
   const { model } = useDeskContext();
-  const portfolios = useDesk((s) => s.portfolios);
   const can = useCan(editing ? 'escalation.update' : 'escalation.create');
   const [d, setD] = useState<RuleDraft>(editing ? fromRule(editing) : blankRule());
   const [errors, setErrors] = useState<FieldErrors>({});
@@ -104,7 +103,6 @@ function RuleForm({ editing, contacts, onDone }: { editing: EscalationRule | nul
       setMessage(e.message);
     }
   };
-  const names = Object.values(portfolios).sort((a, b) => a.name.localeCompare(b.name));
   return (
     <form
       aria-label={editing ? `Edit escalation rule ${editing.name}` : 'New escalation rule'}
@@ -117,35 +115,37 @@ function RuleForm({ editing, contacts, onDone }: { editing: EscalationRule | nul
       <fieldset disabled={!can} style={{ border: 'none', margin: 0, padding: 0 }}>
         <div className="form">
           <Field id="er-name" label="Name" error={errors.name}>
-            <input id="er-name" value={d.name} onChange={(e) => set('name', e.target.value)} {...invalid('er-name', errors.name)} />
+            {(control) => <input {...control} value={d.name} onChange={(e) => set('name', e.target.value)} />}
           </Field>
           <Field id="er-severity" label="Severity" error={errors.severity}>
-            <select id="er-severity" value={d.severity} onChange={(e) => set('severity', e.target.value as Severity)}>
-              {SEVERITIES.map((s) => (
-                <option key={s}>{s}</option>
-              ))}
-            </select>
+            {(control) => (
+              <select {...control} value={d.severity} onChange={(e) => set('severity', e.target.value as Severity)}>
+                {SEVERITIES.map((s) => (
+                  <option key={s}>{s}</option>
+                ))}
+              </select>
+            )}
           </Field>
           <Field id="er-portfolio" label="Portfolio" error={errors.portfolio_id} hint="a portfolio's own rule wins over the catch-all">
-            <select id="er-portfolio" value={d.portfolio_id} onChange={(e) => set('portfolio_id', e.target.value)}>
-              <option value="">every portfolio</option>
-              {names.map((p) => (
-                <option key={p.id} value={p.id}>
-                  {p.name}
-                </option>
-              ))}
-            </select>
+            {(control) => (
+              <select {...control} value={d.portfolio_id} onChange={(e) => set('portfolio_id', e.target.value)}>
+                <option value="">every portfolio</option>
+                <PortfolioOptions />
+              </select>
+            )}
           </Field>
           <Field id="er-repeat" label="Repeat last step" error={errors.repeat_count ?? errors.repeat_interval_minutes} hint="times, and every how many minutes, while nobody acknowledges">
-            <span style={{ display: 'flex', gap: '0.4rem', alignItems: 'center' }}>
-              <input id="er-repeat" style={{ width: '5rem' }} inputMode="numeric" value={d.repeat_count} onChange={(e) => set('repeat_count', e.target.value)} {...invalid('er-repeat', errors.repeat_count)} />
-              × every
-              <input aria-label="Repeat interval (minutes)" style={{ width: '5rem' }} inputMode="numeric" value={d.repeat_interval_minutes} onChange={(e) => set('repeat_interval_minutes', e.target.value)} />
-              min
-            </span>
+            {(control) => (
+              <span style={{ display: 'flex', gap: '0.4rem', alignItems: 'center' }}>
+                <input {...control} style={{ width: '5rem' }} inputMode="numeric" value={d.repeat_count} onChange={(e) => set('repeat_count', e.target.value)} />
+                × every
+                <input aria-label="Repeat interval (minutes)" style={{ width: '5rem' }} inputMode="numeric" value={d.repeat_interval_minutes} onChange={(e) => set('repeat_interval_minutes', e.target.value)} />
+                min
+              </span>
+            )}
           </Field>
           <Field id="er-enabled" label="Enabled">
-            <input id="er-enabled" type="checkbox" checked={d.enabled} onChange={(e) => set('enabled', e.target.checked)} style={{ alignSelf: 'flex-start' }} />
+            {(control) => <input {...control} type="checkbox" checked={d.enabled} onChange={(e) => set('enabled', e.target.checked)} style={{ alignSelf: 'flex-start' }} />}
           </Field>
         </div>
         {d.steps.map((s, i) => {
@@ -161,38 +161,41 @@ function RuleForm({ editing, contacts, onDone }: { editing: EscalationRule | nul
                 )}
               </legend>
               <Field id={`er-s${i}-level`} label="Level" error={e('level')}>
-                <input id={`er-s${i}-level`} value={s.level} placeholder="on-call" onChange={(ev) => setStep(i, { level: ev.target.value })} {...invalid(`er-s${i}-level`, e('level'))} />
+                {(control) => <input {...control} value={s.level} placeholder="on-call" onChange={(ev) => setStep(i, { level: ev.target.value })} />}
               </Field>
               <Field id={`er-s${i}-delay`} label="After (minutes)" error={e('delay_minutes')} hint="from the trigger, not from the previous step">
-                <input id={`er-s${i}-delay`} inputMode="decimal" value={s.delay_minutes} onChange={(ev) => setStep(i, { delay_minutes: ev.target.value })} {...invalid(`er-s${i}-delay`, e('delay_minutes'))} />
+                {(control) => <input {...control} inputMode="decimal" value={s.delay_minutes} onChange={(ev) => setStep(i, { delay_minutes: ev.target.value })} />}
               </Field>
               <Field id={`er-s${i}-contacts`} label="Contacts" error={e('recipients')}>
-                <select
-                  id={`er-s${i}-contacts`}
-                  multiple
-                  size={Math.min(5, Math.max(2, contacts.length))}
-                  value={s.contactIds.map(String)}
-                  onChange={(ev) => setStep(i, { contactIds: [...ev.target.selectedOptions].map((o) => Number(o.value)) })}
-                  {...invalid(`er-s${i}-contacts`, e('recipients'))}
-                >
-                  {contacts.map((c) => (
-                    <option key={c.id} value={c.id}>
-                      {c.name} ({c.role})
-                    </option>
-                  ))}
-                </select>
+                {(control) => (
+                  <select
+                    {...control}
+                    multiple
+                    size={Math.min(5, Math.max(2, contacts.length))}
+                    value={s.contactIds.map(String)}
+                    onChange={(ev) => setStep(i, { contactIds: [...ev.target.selectedOptions].map((o) => Number(o.value)) })}
+                  >
+                    {contacts.map((c) => (
+                      <option key={c.id} value={c.id}>
+                        {c.name} ({c.role})
+                      </option>
+                    ))}
+                  </select>
+                )}
               </Field>
               <Field id={`er-s${i}-roles`} label="Roles" hint="comma-separated; resolved to the enabled contacts holding them when the step fires">
-                <input id={`er-s${i}-roles`} value={s.roles} onChange={(ev) => setStep(i, { roles: ev.target.value })} />
+                {(control) => <input {...control} value={s.roles} onChange={(ev) => setStep(i, { roles: ev.target.value })} />}
               </Field>
               <Field id={`er-s${i}-channels`} label="Channels" error={e('channels')}>
-                <span style={{ display: 'flex', gap: '0.8rem', flexWrap: 'wrap' }} id={`er-s${i}-channels`}>
-                  {STEP_CHANNELS.map((c) => (
-                    <label key={c} style={{ padding: 0, color: 'var(--text)' }}>
-                      <input type="checkbox" checked={s.channels.includes(c)} onChange={(ev) => setStep(i, { channels: ev.target.checked ? [...s.channels, c] : s.channels.filter((x) => x !== c) })} /> {c}
-                    </label>
-                  ))}
-                </span>
+                {(control) => (
+                  <span {...control} role="group" aria-label={`Step ${i + 1} channels`} style={{ display: 'flex', gap: '0.8rem', flexWrap: 'wrap' }}>
+                    {STEP_CHANNELS.map((c) => (
+                      <label key={c} style={{ padding: 0, color: 'var(--text)' }}>
+                        <input type="checkbox" checked={s.channels.includes(c)} onChange={(ev) => setStep(i, { channels: ev.target.checked ? [...s.channels, c] : s.channels.filter((x) => x !== c) })} /> {c}
+                      </label>
+                    ))}
+                  </span>
+                )}
               </Field>
             </fieldset>
           );
@@ -228,8 +231,8 @@ function RuleForm({ editing, contacts, onDone }: { editing: EscalationRule | nul
 export function Escalation() {
   const { model } = useDeskContext();
   const portfolios = useDesk((s) => s.portfolios);
-  const rules = useLoaded(() => model.client.call('escalation.list', {}), [model]);
-  const contactList = useLoaded(() => model.client.call('contacts.list', {}), [model]);
+  const rules = useLoaded(() => model.client.call('escalation.list', {}), [model, useConfigVersion('escalation_rules')]);
+  const contactList = useLoaded(() => model.client.call('contacts.list', {}), [model, useConfigVersion('contacts')]);
   const canCreate = useCan('escalation.create');
   const canDelete = useCan('escalation.delete');
   const [editing, setEditing] = useState<EscalationRule | 'new' | null>(null);

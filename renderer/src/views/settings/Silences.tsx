@@ -1,10 +1,10 @@
 // Silences: while one is in force, matching alerts still show but notify nobody.
-import { useMemo, useState } from 'react';
+import { useState } from 'react';
 import { type Silence, SilenceInput } from '../../../../shared/alerts';
 import { SEVERITIES, type Severity } from '../../../../shared/domain';
 import { METRIC_INFO, METRIC_PATHS, type MetricPath } from '../../../../shared/metrics';
-import { callErrors, Field, type FieldErrors, invalid, useLoaded, zodErrors } from '../../components/forms';
-import { useCan, useDesk, useDeskContext } from '../../context';
+import { callErrors, Field, type FieldErrors, PortfolioOptions, useLoaded, zodErrors } from '../../components/forms';
+import { useCan, useConfigVersion, useDesk, useDeskContext } from '../../context';
 import { formatDateTime, formatDuration } from '../../format';
 import { useNow } from '../../components/StatusBar';
 
@@ -41,11 +41,10 @@ export function Silences() {
   const can = useCan('silences.create');
   const canEnd = useCan('silences.delete');
   const now = useNow(5000);
-  const list = useLoaded(() => model.client.call('silences.list', {}), [model]);
+  const list = useLoaded(() => model.client.call('silences.list', {}), [model, useConfigVersion('silences')]);
   const [draft, setDraft] = useState<Draft>({ portfolio_id: '', metric_type: '', severity: '', durationMs: 3600_000, reason: '' });
   const [errors, setErrors] = useState<FieldErrors>({});
   const [message, setMessage] = useState<string | null>(null);
-  const names = useMemo(() => Object.values(portfolios).sort((a, b) => a.name.localeCompare(b.name)), [portfolios]);
   const set = <K extends keyof Draft>(k: K, v: Draft[K]) => {
     setDraft((d) => ({ ...d, [k]: v }));
     setErrors({});
@@ -147,44 +146,48 @@ export function Silences() {
           <fieldset disabled={!can} style={{ border: 'none', margin: 0, padding: 0 }}>
             <div className="form">
               <Field id="si-portfolio" label="Portfolio" error={errors.portfolio_id}>
-                <select id="si-portfolio" value={draft.portfolio_id} onChange={(e) => set('portfolio_id', e.target.value)} {...invalid('si-portfolio', errors.portfolio_id)}>
-                  <option value="">any</option>
-                  {names.map((p) => (
-                    <option key={p.id} value={p.id}>
-                      {p.name}
-                    </option>
-                  ))}
-                </select>
+                {(control) => (
+                  <select {...control} value={draft.portfolio_id} onChange={(e) => set('portfolio_id', e.target.value)}>
+                    <option value="">any</option>
+                    <PortfolioOptions />
+                  </select>
+                )}
               </Field>
               <Field id="si-metric" label="Metric" error={errors.metric_type}>
-                <select id="si-metric" value={draft.metric_type} onChange={(e) => set('metric_type', e.target.value as MetricPath | '')}>
-                  <option value="">any</option>
-                  {METRIC_PATHS.map((m) => (
-                    <option key={m} value={m}>
-                      {METRIC_INFO[m].label}
-                    </option>
-                  ))}
-                </select>
+                {(control) => (
+                  <select {...control} value={draft.metric_type} onChange={(e) => set('metric_type', e.target.value as MetricPath | '')}>
+                    <option value="">any</option>
+                    {METRIC_PATHS.map((m) => (
+                      <option key={m} value={m}>
+                        {METRIC_INFO[m].label}
+                      </option>
+                    ))}
+                  </select>
+                )}
               </Field>
               <Field id="si-severity" label="Severity" error={errors.severity}>
-                <select id="si-severity" value={draft.severity} onChange={(e) => set('severity', e.target.value as Severity | '')}>
-                  <option value="">any</option>
-                  {SEVERITIES.map((s) => (
-                    <option key={s}>{s}</option>
-                  ))}
-                </select>
+                {(control) => (
+                  <select {...control} value={draft.severity} onChange={(e) => set('severity', e.target.value as Severity | '')}>
+                    <option value="">any</option>
+                    {SEVERITIES.map((s) => (
+                      <option key={s}>{s}</option>
+                    ))}
+                  </select>
+                )}
               </Field>
               <Field id="si-duration" label="For" error={errors.ends_at}>
-                <select id="si-duration" value={draft.durationMs} onChange={(e) => set('durationMs', Number(e.target.value))}>
-                  {DURATIONS.map((d) => (
-                    <option key={d.ms} value={d.ms}>
-                      {d.label}
-                    </option>
-                  ))}
-                </select>
+                {(control) => (
+                  <select {...control} value={draft.durationMs} onChange={(e) => set('durationMs', Number(e.target.value))}>
+                    {DURATIONS.map((d) => (
+                      <option key={d.ms} value={d.ms}>
+                        {d.label}
+                      </option>
+                    ))}
+                  </select>
+                )}
               </Field>
               <Field id="si-reason" label="Reason" error={errors.reason}>
-                <input id="si-reason" value={draft.reason} maxLength={500} onChange={(e) => set('reason', e.target.value)} {...invalid('si-reason', errors.reason)} />
+                {(control) => <input {...control} value={draft.reason} maxLength={500} onChange={(e) => set('reason', e.target.value)} />}
               </Field>
               <div className="actions">
                 <button type="submit" className="primary">

@@ -2,8 +2,8 @@
 // against a sample alert as you type.
 import { useEffect, useState } from 'react';
 import { type NotificationTemplate, type RenderedNotification, TEMPLATE_KINDS, type TemplateInput, type TemplateKind } from '../../../../shared/notify';
-import { callErrors, Field, type FieldErrors, invalid, useLoaded } from '../../components/forms';
-import { useCan, useDeskContext } from '../../context';
+import { callErrors, Field, type FieldErrors, useLoaded } from '../../components/forms';
+import { useCan, useConfigVersion, useDeskContext } from '../../context';
 import { formatDateTime } from '../../format';
 
 const PREVIEW_DEBOUNCE_MS = 250;
@@ -74,13 +74,13 @@ function TemplateEditor({ template, onSaved }: { template: NotificationTemplate;
           <fieldset disabled={!can} style={{ border: 'none', margin: 0, padding: 0 }}>
             <div className="form" style={{ gridTemplateColumns: '6rem 1fr' }}>
               <Field id="tp-subject" label="Subject" error={fieldError('subject')}>
-                <input id="tp-subject" className="mono" value={draft.subject} onChange={(e) => set('subject', e.target.value)} {...invalid('tp-subject', fieldError('subject'))} />
+                {(control) => <input {...control} className="mono" value={draft.subject} onChange={(e) => set('subject', e.target.value)} />}
               </Field>
               <Field id="tp-body" label="Body" error={fieldError('body')}>
-                <textarea id="tp-body" className="mono" rows={16} value={draft.body} onChange={(e) => set('body', e.target.value)} {...invalid('tp-body', fieldError('body'))} />
+                {(control) => <textarea {...control} className="mono" rows={16} value={draft.body} onChange={(e) => set('body', e.target.value)} />}
               </Field>
               <Field id="tp-sms" label="SMS" error={fieldError('sms')} hint="at most 160 characters once rendered; longer is cut">
-                <textarea id="tp-sms" className="mono" rows={3} value={draft.sms} onChange={(e) => set('sms', e.target.value)} {...invalid('tp-sms', fieldError('sms'))} />
+                {(control) => <textarea {...control} className="mono" rows={3} value={draft.sms} onChange={(e) => set('sms', e.target.value)} />}
               </Field>
               <div className="actions">
                 <button type="submit" className="primary" disabled={!dirty}>
@@ -136,7 +136,7 @@ function TemplateEditor({ template, onSaved }: { template: NotificationTemplate;
 
 export function Templates() {
   const { model } = useDeskContext();
-  const list = useLoaded(() => model.client.call('templates.list', {}), [model]);
+  const list = useLoaded(() => model.client.call('templates.list', {}), [model, useConfigVersion('templates')]);
   const [kind, setKind] = useState<TemplateKind>('new_alert');
   const template = list.data?.find((t) => t.kind === kind);
   return (
