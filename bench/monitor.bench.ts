@@ -89,7 +89,7 @@ interface Run {
 }
 
 /** Starts the gateway, connects a monitor to it, and measures `seconds` after `warmup` seconds. */
-async function run(dir: string, rate: number, warmup: number, seconds: number, coalesceMs: number): Promise<Run> {
+async function run(dir: string, rate: number, warmup: number, seconds: number, coalesceMs: number, recomputeShare: number): Promise<Run> {
   const store = Store.open(path.join(dir, 'bench.db'));
   const gateway = spawn(process.execPath, ['--import', 'tsx', path.join(BENCH_DIR, 'tick-gateway.ts'), String(SYMBOLS), String(rate), String(warmup + seconds), '11'], { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
@@ -160,7 +160,7 @@ async function run(dir: string, rate: number, warmup: number, seconds: number, c
   const cycleMs: number[] = [];
   events.on('cycle', (c) => measuring && cycleMs.push(c.durationMs));
 
-  const monitor = new Monitor({ store, events, clock: systemClock, logger: silentLogger, feed }, { cycleSeconds: 10, persistPrices: false, coalesceMs });
+  const monitor = new Monitor({ store, events, clock: systemClock, logger: silentLogger, feed }, { cycleSeconds: 10, persistPrices: false, coalesceMs, recomputeShare });
   monitor.start();
   const startRssMb = process.memoryUsage().rss / 2 ** 20;
   await new Promise((r) => setTimeout(r, warmup * 1000));
@@ -263,9 +263,9 @@ async function main(): Promise<void> {
     report('apply one tick (all holders\' P&L series)', `${costs.tickUs.toFixed(0)} us`);
     report('recompute one portfolio (every metric)', `${costs.recomputeUs.toFixed(0)} us`);
     report('portfolios holding a ticked symbol (mean)', costs.holders.toFixed(0));
-    print('1,000 ticks/s, coalescing window 5 ms', child('run', '1000', '3', '20', '5'), true);
-    print('1,000 ticks/s, coalescing window 50 ms (the default)', child('run', '1000', '3', '20', '50'), false);
-    print('20 ticks/s (ticks rarely meet the window)', child('run', '20', '2', '10', '50'), false);
+    print('1,000 ticks/s, defaults (window 50 ms, recompute share 0.15)', child('run', '1000', '3', '20', '50', '0.15'), true);
+    print('1,000 ticks/s, window 10 ms, recompute share 0.3 (fresher, more CPU)', child('run', '1000', '3', '20', '10', '0.3'), false);
+    print('20 ticks/s, defaults (ticks rarely meet the window)', child('run', '20', '2', '10', '50', '0.15'), false);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -280,8 +280,8 @@ if (process.argv[2] === 'seed') {
   console.log(JSON.stringify(engineCosts(path.join(process.argv[3], 'bench.db'))));
   process.exit(0);
 } else if (process.argv[2] === 'run') {
-  const [rate, warmup, seconds, coalesceMs, dir] = process.argv.slice(3);
-  void run(dir, Number(rate), Number(warmup), Number(seconds), Number(coalesceMs)).then((r) => {
+  const [rate, warmup, seconds, coalesceMs, share, dir] = process.argv.slice(3);
+  void run(dir, Number(rate), Number(warmup), Number(seconds), Number(coalesceMs), Number(share)).then((r) => {
     console.log(JSON.stringify(r));
     process.exit(0);
   });

@@ -26,6 +26,12 @@ function nonNegativeNumber(value: string): number {
   return n;
 }
 
+function coalesceMs(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0 || n > 1000) throw new InvalidArgumentError('must be a number of milliseconds from 0 to 1000');
+  return n;
+}
+
 function cycleSeconds(value: string): number {
   const n = Number(value);
   if (!Number.isFinite(n) || n < 10 || n > 300) throw new InvalidArgumentError('must be a number of seconds from 10 to 300');
@@ -43,6 +49,7 @@ interface ServeOptions {
   ticksPerSecond?: number;
   cycleSeconds: number;
   staleSeconds: number;
+  coalesceMs: number;
   jwtSecret?: string;
   allowOrigin: string[];
 }
@@ -111,6 +118,7 @@ export function buildCli(): Command {
     .addOption(new Option('--speed <n>', 'replay speed: times faster than real time (86400 = one day per second)').argParser(positiveNumber))
     .addOption(new Option('--ticks-per-second <n>', 'simulated feed: ticks per second across the book (default 20)').argParser(nonNegativeNumber))
     .addOption(new Option('--cycle-seconds <n>', 'seconds between refresh cycles that store a snapshot per portfolio (10-300)').argParser(cycleSeconds).default(30))
+    .addOption(new Option('--coalesce-ms <n>', 'live recomputes run at most this often per portfolio (0-1000 ms); lower is fresher and costs more CPU').argParser(coalesceMs).default(50))
     .addOption(new Option('--stale-seconds <n>', 'mark a portfolio stale when a held symbol or the feed is silent this long').argParser(positiveNumber).default(120))
     .addOption(new Option('--jwt-secret <secret>', 'HS256 secret for API tokens (prefer the environment variable: flags show in ps)').env('WEBSOCKET_JWT_SECRET'))
     .addOption(new Option('--allow-origin <origins...>', 'browser origins besides this server allowed to call the API (e.g. https://dash.example.com)').default([]))
@@ -150,7 +158,7 @@ export function buildCli(): Command {
           demo: opts.demo,
           logger,
           feed: { url: opts.feed, replay: opts.replay ? { file: opts.replay, speed: opts.speed } : undefined, ticksPerSecond: opts.ticksPerSecond },
-          monitor: { cycleSeconds: opts.cycleSeconds, staleSeconds: opts.staleSeconds, redisUrl: env.redisUrl, cacheSeconds: env.cacheSeconds },
+          monitor: { cycleSeconds: opts.cycleSeconds, staleSeconds: opts.staleSeconds, coalesceMs: opts.coalesceMs, redisUrl: env.redisUrl, cacheSeconds: env.cacheSeconds },
         });
       } catch (err) {
         fail(err);

@@ -46,6 +46,8 @@ describe('risk-desk serve: feeds', () => {
 
   it.each([
     [['--cycle-seconds', '5'], /--cycle-seconds.*from 10 to 300/],
+    [['--coalesce-ms', '-1'], /--coalesce-ms.*from 0 to 1000/],
+    [['--coalesce-ms', 'soon'], /--coalesce-ms.*from 0 to 1000/],
     [['--speed', '60'], /--speed applies only with --replay/],
     [['--feed', 'http://example.test/feed'], /expected ws:\/\/, wss:\/\/, redis:\/\/ or rediss:\/\//],
     [['--feed', 'ws://127.0.0.1:1/x', '--replay', 'x.csv'], /either --feed or --replay/],
