@@ -116,6 +116,14 @@ export const api = {
     input: portfolioParam,
     output: RiskDetailSchema,
   }),
+  'risk.latest': endpoint({
+    method: 'GET',
+    path: '/api/risk/latest',
+    role: 'viewer',
+    summary: "Every portfolio's latest risk snapshot in one response (a portfolio with none computed yet is absent)",
+    input: none,
+    output: z.array(RiskSnapshotSchema),
+  }),
 
   'feed.shock': endpoint({
     method: 'POST',

@@ -110,6 +110,7 @@ export async function startLoadServer(opts: LoadServerOptions): Promise<LoadServ
   const app = Fastify({ logger: false });
   app.get('/api/health', async () => ({ status: 'ok', version: 'load-server', uptime_seconds: 1, feed: { kind: 'simulated', source: 'simulated', state: 'live', last_message_at: now(), ticks_total: 0, dropped: {} }, last_cycle_at: now() }));
   app.get('/api/portfolios', async () => portfolios);
+  app.get('/api/risk/latest', async () => [...snapshots.values()]);
   app.get('/api/portfolios/:id/metrics', async (req, reply) => snapshots.get((req.params as { id: string }).id) ?? reply.code(404).send({ error: { code: 'not_found', message: 'no snapshot' } }));
   // A day of history at one point per 30 s (2,880 points per metric), as a busy desk stores it.
   app.get('/api/portfolios/:id/history', async (req) => {

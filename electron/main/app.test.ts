@@ -63,6 +63,16 @@ describe('startShell', () => {
     expect(await invoke('thresholds.delete', { id: 'x' })).toMatchObject({ ok: false, error: { code: 'bad_request', issues: [{ field: 'id' }] } });
   });
 
+  it("answers risk.latest over IPC with every portfolio's latest snapshot in one reply", async () => {
+    shell = await startShell(silentLogger);
+    const desk = shell.desk;
+    await expect.poll(() => desk.monitor.latestAll().length, { timeout: 10_000 }).toBe(8);
+    const r = (await invoke('risk.latest', {})) as { ok: true; value: { portfolio_id: string; var_95: number | null }[] };
+    expect(r.ok).toBe(true);
+    expect(r.value.map((s) => s.portfolio_id).sort()).toEqual(desk.store.book.listPortfolios().map((p) => p.id).sort());
+    expect(r.value.every((s) => typeof s.var_95 === 'number')).toBe(true);
+  });
+
   it('turns a new alert into a red tray and an event for the window', async () => {
     shell = await startShell(silentLogger);
     const win = fake.BrowserWindow.created[0];

@@ -354,6 +354,32 @@ describe('the live desk through the API', () => {
     expect(ErrorBody.parse(badMetric.json).error.issues![0].field).toBe('metric');
   });
 
+  it("serves every portfolio's latest snapshot in one response, from the monitor's cache, valid against the contract and the OpenAPI document", async () => {
+    expect((await call(live, 'GET', '/api/risk/latest')).status).toBe(401);
+    const before = live.desk.monitor.latestAll();
+    const r = await call(live, 'GET', '/api/risk/latest', { token: viewerToken });
+    const after = live.desk.monitor.latestAll();
+    expect(r.status).toBe(200);
+    const snapshots = api['risk.latest'].output.parse(r.json);
+    const portfolios = (await call(live, 'GET', '/api/portfolios', { token: viewerToken })).json as unknown as { id: string }[];
+    expect(portfolios.length).toBeGreaterThan(1);
+    expect(snapshots.map((s) => s.portfolio_id).sort()).toEqual(portfolios.map((p) => p.id).sort());
+    // Each is the cached snapshot as it was just before or just after the request (a cycle may land in between).
+    const asJson = (s: unknown) => JSON.parse(JSON.stringify(s)) as unknown;
+    for (const s of snapshots) {
+      const cached = [before, after].map((all) => asJson(all.find((c) => c.portfolio_id === s.portfolio_id)));
+      expect(cached, s.portfolio_id).toContainEqual(asJson(s));
+    }
+
+    const doc = (await call(live, 'GET', '/api/openapi.json')).json as unknown as { components: { schemas: Record<string, object> }; paths: Record<string, { get: { responses: Record<string, { content: Record<string, { schema: object }> }> } }> };
+    const ajv = new Ajv2020({ strict: false, allErrors: true });
+    addFormats(ajv);
+    ajv.addSchema({ $id: 'components', $defs: doc.components.schemas });
+    const schema = JSON.parse(JSON.stringify(doc.paths['/api/risk/latest'].get.responses['200'].content['application/json'].schema).replaceAll('#/components/schemas/', 'components#/$defs/')) as object;
+    const validate = ajv.compile(schema);
+    expect(validate(r.json), JSON.stringify(validate.errors)).toBe(true);
+  });
+
   it("a risk manager's shock moves the holdings' prices and subscribers see the new figures", async () => {
     const before = (await call(live, 'GET', '/api/portfolios/tech_growth/metrics', { token: viewerToken })).json as { net_exposure: number };
     const s = await TestSocket.open(live.wsUrl, viewerToken);

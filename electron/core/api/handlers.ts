@@ -52,6 +52,9 @@ export function createHandlers(desk: Desk): DeskHandlers {
       portfolio(id);
       return monitor.detail(id);
     },
+    // From the monitor's in-memory cache, no database read: the dashboard's first load asks once
+    // for every light instead of once per portfolio.
+    'risk.latest': () => monitor.latestAll(),
 
     'feed.shock': (req) => {
       const feed = monitor.feedStatus();

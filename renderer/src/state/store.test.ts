@@ -10,6 +10,8 @@ function setup() {
     'thresholds.list': () => [threshold({ metric_type: 'var_95', threshold_value: -0.05 })],
     'alerts.list': (args) => ({ items: args.status === 'TRIGGERED' ? [alert({ id: 10, portfolio_id: 'a' })] : [], next_cursor: null }),
     health: () => ({ status: 'ok', version: '0.1.0', uptime_seconds: 1, feed: null, last_cycle_at: null }),
+    'risk.latest': () => [snapshot('a', { timestamp: '2026-11-26T14:30:00.000Z' }), snapshot('b', { timestamp: '2026-11-26T14:30:00.000Z' })],
+    // Answered, so that a load falling back to one call per portfolio would be seen (and counted), not fail.
     'portfolios.metrics': (args) => snapshot(args.id, { timestamp: '2026-11-26T14:30:00.000Z' }),
   });
   // A manual scheduler: flushes happen only when the test says so.
@@ -31,6 +33,68 @@ describe('DeskModel', () => {
     expect(s.alerts[10].status).toBe('TRIGGERED');
     expect(s.board.rows.a.openAlerts).toBe(1);
     expect(s.loaded).toBe(true);
+    model.stop();
+  });
+
+  it("reads every portfolio's latest snapshot in one call, on the first load and on the reload after a reconnect", async () => {
+    const { client, model } = setup();
+    const ids = Array.from({ length: 200 }, (_, i) => `p${i}`);
+    client.handlers['portfolios.list'] = () => ids.map((id) => portfolio(id));
+    // One portfolio has no figures yet: it is simply absent from the answer.
+    client.handlers['risk.latest'] = () => ids.slice(1).map((id, i) => snapshot(id, { var_95: -0.01 - i / 100_000, timestamp: '2026-11-26T14:30:00.000Z' }));
+    model.start();
+    await expect.poll(() => model.store.getState().loaded).toBe(true);
+    const s = model.store.getState();
+    expect(client.callsOf('risk.latest')).toEqual([{}]);
+    expect(client.callsOf('portfolios.metrics')).toEqual([]);
+    expect(Object.keys(s.snapshots)).toHaveLength(199);
+    expect(s.snapshots.p0).toBeUndefined();
+    expect(s.snapshots.p199.var_95).toBeCloseTo(-0.01 - 198 / 100_000, 12);
+    expect(s.board.rows.p199.light).toBe('green');
+    expect(s.board.rows.p0.light).not.toBe('green');
+
+    client.setConnection('reconnecting');
+    client.setConnection('open');
+    await expect.poll(() => client.callsOf('risk.latest').length).toBe(2);
+    await expect.poll(() => client.callsOf('portfolios.list').length).toBe(2);
+    expect(client.callsOf('portfolios.metrics')).toEqual([]);
+    model.stop();
+  });
+
+  it('keeps a snapshot pushed during the load when it is newer than the fetched one, and takes the fetched one when it is newer', async () => {
+    const { client, model, frame } = setup();
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    client.handlers['risk.latest'] = async () => {
+      await gate;
+      return [snapshot('a', { var_95: -0.03, timestamp: '2026-11-26T14:30:00.000Z' }), snapshot('b', { var_95: -0.03, timestamp: '2026-11-26T14:30:00.000Z' })];
+    };
+    model.start();
+    // Pushed while the load waits: a is newer than what the load will bring, b older.
+    client.emit({ type: 'risk_metrics_update', timestamp: '2026-11-26T14:31:00.000Z', portfolio_id: 'a', metrics: snapshot('a', { var_95: -0.07, timestamp: '2026-11-26T14:31:00.000Z' }) });
+    client.emit({ type: 'risk_metrics_update', timestamp: '2026-11-26T14:29:00.000Z', portfolio_id: 'b', metrics: snapshot('b', { var_95: -0.08, timestamp: '2026-11-26T14:29:00.000Z' }) });
+    frame();
+    expect(model.store.getState().snapshots.a.var_95).toBe(-0.07);
+    expect(model.store.getState().loaded).toBe(false);
+    release();
+    await expect.poll(() => model.store.getState().loaded).toBe(true);
+    expect(model.store.getState().snapshots.a).toMatchObject({ var_95: -0.07, timestamp: '2026-11-26T14:31:00.000Z' });
+    expect(model.store.getState().snapshots.b).toMatchObject({ var_95: -0.03, timestamp: '2026-11-26T14:30:00.000Z' });
+    model.stop();
+  });
+
+  it('a newer push still buffered when the load lands wins at its frame; an older one does not', async () => {
+    const { client, model, frame } = setup();
+    model.start();
+    await expect.poll(() => model.store.getState().loaded).toBe(true);
+    client.emit({ type: 'risk_metrics_update', timestamp: '2026-11-26T14:31:00.000Z', portfolio_id: 'a', metrics: snapshot('a', { var_95: -0.07, timestamp: '2026-11-26T14:31:00.000Z' }) });
+    client.emit({ type: 'risk_metrics_update', timestamp: '2026-11-26T14:29:00.000Z', portfolio_id: 'b', metrics: snapshot('b', { var_95: -0.08, timestamp: '2026-11-26T14:29:00.000Z' }) });
+    // A second load (a reconnect) lands before the frame that applies the pushes.
+    await model.load();
+    expect(model.store.getState().snapshots.a.timestamp).toBe('2026-11-26T14:30:00.000Z');
+    frame();
+    expect(model.store.getState().snapshots.a).toMatchObject({ var_95: -0.07, timestamp: '2026-11-26T14:31:00.000Z' });
+    expect(model.store.getState().snapshots.b.timestamp).toBe('2026-11-26T14:30:00.000Z');
     model.stop();
   });
 

@@ -55,7 +55,6 @@ const MAX_NOTICES = 50;
  * layout and paint small. Alerts and system events are never held back.
  */
 const SNAPSHOTS_PER_FRAME = 60;
-const METRICS_CONCURRENCY = 6;
 const LOAD_RETRY_MS = 1000;
 const LOAD_RETRY_MAX_MS = 30_000;
 
@@ -146,14 +145,19 @@ export class DeskModel {
     this.cancelFlush = null;
   }
 
-  /** Reads everything the board needs: portfolios, limits, open alerts, latest figures, health. */
+  /**
+   * Reads everything the board needs: portfolios, limits, open alerts, latest figures, health.
+   * Every portfolio's latest figures come in one response (risk.latest), so the board appears
+   * with all its lights at once, whatever the size of the book.
+   */
   async load(): Promise<void> {
     if (this.loadRetry) clearTimeout(this.loadRetry);
     this.loadRetry = null;
     const seq = ++this.loadSeq;
     try {
-      const [portfolios, thresholds, triggered, acknowledged, health] = await Promise.all([
+      const [portfolios, latest, thresholds, triggered, acknowledged, health] = await Promise.all([
         this.client.call('portfolios.list', {}),
+        this.client.call('risk.latest', {}),
         this.client.call('thresholds.list', {}),
         this.client.call('alerts.list', { status: 'TRIGGERED', limit: 1000 }),
         this.client.call('alerts.list', { status: 'ACKNOWLEDGED', limit: 1000 }),
@@ -167,8 +171,15 @@ export class DeskModel {
       // Keep alerts that changed live during the load when they are newer than what the list says.
       for (const a of [...triggered.items, ...acknowledged.items]) alerts[a.id] = newerAlert(s.alerts[a.id], a) ? a : s.alerts[a.id];
       for (const a of Object.values(s.alerts)) if (!alerts[a.id] && a.status === 'RESOLVED') alerts[a.id] = a;
+      // A snapshot pushed while the load was in flight may be newer than the one fetched: it stays.
+      // (Pushes still buffered are checked the same way when their frame applies them.)
+      const snapshots = { ...s.snapshots };
+      for (const snap of latest) if (byId[snap.portfolio_id] && newer(snapshots[snap.portfolio_id], snap)) snapshots[snap.portfolio_id] = snap;
+      this.loadFailures = 0;
       this.setAndRebuild({
+        loaded: true,
         portfolios: byId,
+        snapshots,
         thresholds,
         alerts,
         health,
@@ -176,9 +187,6 @@ export class DeskModel {
         lastCycle: s.lastCycle ?? (health.last_cycle_at ? { at: health.last_cycle_at, duration_ms: NaN, portfolios: portfolios.length } : null),
         loadError: null,
       });
-      await this.loadSnapshots(portfolios.map((p) => p.id), seq);
-      this.loadFailures = 0;
-      if (seq === this.loadSeq) this.setAndRebuild({ loaded: true });
     } catch (err) {
       if (seq !== this.loadSeq) return;
       this.store.setState({ loadError: err instanceof Error ? err.message : String(err), loaded: true });
@@ -188,25 +196,6 @@ export class DeskModel {
         this.loadRetry = setTimeout(() => void this.load(), delay);
       }
     }
-  }
-
-  private async loadSnapshots(ids: string[], seq: number): Promise<void> {
-    const queue = [...ids];
-    const got: RiskSnapshot[] = [];
-    const worker = async () => {
-      for (let id = queue.shift(); id !== undefined && seq === this.loadSeq; id = queue.shift()) {
-        try {
-          got.push(await this.client.call('portfolios.metrics', { id }));
-        } catch {
-          // No snapshot yet (404) or a transient failure: the next push fills it in.
-        }
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(METRICS_CONCURRENCY, ids.length) }, worker));
-    if (seq !== this.loadSeq || got.length === 0) return;
-    const snapshots = { ...this.store.getState().snapshots };
-    for (const snap of got) if (newer(snapshots[snap.portfolio_id], snap)) snapshots[snap.portfolio_id] = snap;
-    this.setAndRebuild({ snapshots });
   }
 
   async refreshThresholds(): Promise<void> {

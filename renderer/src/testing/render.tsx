@@ -25,6 +25,7 @@ export function deskHandlers(): FakeHandlers {
     health: () => ({ status: 'ok', version: '9.9.9', uptime_seconds: 5, feed: { kind: 'simulated', source: 'simulated', state: 'live', last_message_at: null, ticks_total: 1234, dropped: {} }, last_cycle_at: '2026-11-26T14:30:00.000Z' }),
     'portfolios.list': () => portfolios,
     'portfolios.metrics': (a) => snaps[a.id],
+    'risk.latest': () => Object.values(snaps),
     'portfolios.history': (a) => ({ portfolio_id: a.id, metric: a.metric, points: [] }),
     'thresholds.list': () => thresholds,
     'alerts.list': (a) => ({ items: !a.status || a.status === 'TRIGGERED' ? [open] : [], next_cursor: null }),

@@ -90,7 +90,7 @@ describe('the desk grid', () => {
     const { portfolio } = await import('../testing/fixtures');
     const many = Array.from({ length: 500 }, (_, i) => portfolio(`p${i}`));
     handlers['portfolios.list'] = () => many;
-    handlers['portfolios.metrics'] = (a) => snapshot(a.id);
+    handlers['risk.latest'] = () => many.map((p) => snapshot(p.id));
     const { unmount } = await renderDesk({ handlers });
     await waitFor(() => expect(screen.getByText('500 of 500 portfolios')).toBeTruthy(), { timeout: 5000 });
     expect(rows().length).toBeGreaterThan(10);
