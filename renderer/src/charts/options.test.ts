@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { threshold } from '../testing/fixtures';
+import { echarts } from './echarts';
 import { axisDigits, heatmapOption, lineData, lineFrame } from './options';
 
 describe('lineFrame and lineData', () => {
@@ -41,6 +42,24 @@ describe('lineFrame and lineData', () => {
     expect(d.series.map((s) => s.id)).toEqual(['var_95', 'var_99']);
     expect([...d.series[0].data]).toEqual([1, -0.03, 2, NaN, 3, -0.04]);
     expect(d.series[1].data).toHaveLength(0);
+  });
+
+  it('draws each limit line at its own value, not rounded to two decimals', () => {
+    const ts = [threshold({ metric_type: 'var_95', threshold_value: -0.03 }), threshold({ metric_type: 'var_99', threshold_value: -0.045 }), threshold({ metric_type: 'cvar_95', threshold_value: -0.04 })];
+    const metrics = ['var_95', 'var_99', 'cvar_95'] as const;
+    const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width: 600, height: 240 });
+    try {
+      chart.setOption(lineFrame(metrics, ts, 'USD'));
+      chart.setOption(lineData(metrics.map((metric, i) => ({ metric, points: [[1, -0.013 - 0.005 * i], [2, -0.014 - 0.005 * i]] })), ts));
+      const dashed = [...chart.renderToSVGString().matchAll(/<path d="M[\d.]+ ([\d.]+)L[\d.]+ ([\d.]+)"[^>]*stroke-dasharray/g)].map((m) => Number(m[1]));
+      expect(dashed).toHaveLength(3);
+      for (const t of ts) {
+        const y = chart.convertToPixel({ yAxisIndex: 0 }, t.threshold_value);
+        expect(dashed.some((d) => Math.abs(d - y) <= 1)).toBe(true);
+      }
+    } finally {
+      chart.dispose();
+    }
   });
 
   it('keeps every limit on the chart, however far from the data', () => {

@@ -85,7 +85,8 @@ export function lineFrame(metrics: readonly MetricPath[], thresholds: readonly T
       connectNulls: false,
       sampling: 'lttb' as const,
       lineStyle: { width: 1.5 },
-      ...(i === 0 ? { markLine: { silent: true, symbol: 'none', data: limitLines } } : {}),
+      // precision: ECharts rounds a mark line's value to 2 decimals by default, which drew a -4.5% limit at -4%.
+      ...(i === 0 ? { markLine: { silent: true, symbol: 'none', precision: 20, data: limitLines } } : {}),
     })),
   };
 }
