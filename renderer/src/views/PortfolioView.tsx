@@ -60,7 +60,7 @@ const TOP_N = 12;
 const HEATMAP_N = 20;
 
 /**
- * The detail is read again every few seconds while figures arrive; a chart redraws only when what
+ * The detail is read again at most every 10 s while figures arrive; a chart redraws only when what
  * it shows changed (the correlation of holdings rarely does), compared by content.
  */
 const DetailCards = memo(function DetailCards({ detail, error, currency }: { detail: RiskDetail | null; error: string | null; currency: string }) {
