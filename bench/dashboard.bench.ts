@@ -7,12 +7,14 @@
 // on a busy machine each view is also traced to report every task's own CPU time.
 //
 // DASHBOARD_BENCH_URL=http://host:port/?token=... measures a running desk instead.
+// DASHBOARD_BENCH_EXPLAIN=1 also prints each view's five longest tasks and what ran in them.
 import fs from 'node:fs';
 import path from 'node:path';
 import os from 'node:os';
 import { type CDPSession, chromium, type Page } from 'playwright-core';
 import { buildRenderer } from './support/build-renderer';
 import { startLoadServer } from './support/load-server';
+import { describeLongestTasks, mainThreadEvents, type TraceEvent } from './support/trace-tasks';
 import { report } from './util';
 
 const PORTFOLIOS = 200;
@@ -86,9 +88,10 @@ async function taskCpu(page: Page, ms: number, during?: () => Promise<void>): Pr
     if (during) await during();
     await page.waitForTimeout(Math.min(2000, Math.max(0, end - Date.now())));
   }
-  const trace = JSON.parse((await browser.stopTracing()).toString()) as { traceEvents: { name: string; ph: string; pid: number; tid: number; tdur?: number; args?: { name?: string } }[] };
-  const main = new Set(trace.traceEvents.filter((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`));
-  return trace.traceEvents.filter((e) => e.name === 'RunTask' && e.ph === 'X' && main.has(`${e.pid}:${e.tid}`)).map((e) => (e.tdur ?? 0) / 1000);
+  const trace = JSON.parse((await browser.stopTracing()).toString()) as { traceEvents: TraceEvent[] };
+  const main = mainThreadEvents(trace.traceEvents);
+  if (process.env.DASHBOARD_BENCH_EXPLAIN) for (const line of describeLongestTasks(main, 5)) console.log(`    ${line}`);
+  return main.filter((e) => e.name === 'RunTask').map((e) => (e.tdur ?? 0) / 1000);
 }
 
 function printCpu(label: string, cpu: number[]): void {

@@ -1,7 +1,7 @@
 // The dashboard in Chromium against `risk-desk serve` on a temporary database with the demo book
 // and the simulated feed: the book renders, a limit another client adds shows without a reload, a
 // shock turns a light red and raises an alert, an alert is acknowledged and resolved through the
-// UI, and a threshold edited in the UI takes effect.
+// UI, a threshold edited in the UI takes effect, and the portfolio view draws its live charts.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, launchChromium, openDashboard, serveDesk, type ServedDesk } from './support/desk';
@@ -104,5 +104,21 @@ describe('the dashboard against risk-desk serve', () => {
     await expect.poll(() => light(target, 'var_95'), { timeout: 5000 }).toBe('red');
     const thresholds = await api<{ portfolio_id: string; threshold_value: number }[]>(desk, 'GET', '/api/risk/thresholds');
     expect(thresholds).toContainEqual(expect.objectContaining({ portfolio_id: target, threshold_value: -0.001 }));
+  });
+  it('the portfolio view draws its charts from history and redraws them as figures arrive, without a page error', async () => {
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.evaluate(() => ((globalThis as unknown as { location: { hash: string } }).location.hash = '#/portfolio/global_equity'));
+    const section = page.getByRole('region', { name: 'VaR and CVaR' });
+    const canvas = section.locator('canvas').first();
+    await canvas.waitFor();
+    // Stored history, or the live points appended to it, is on the chart.
+    await expect.poll(() => section.textContent(), { timeout: 10_000 }).not.toContain('no history in range');
+    const drawn = () => canvas.evaluate((c) => (c as unknown as { toDataURL(): string }).toDataURL());
+    const before = await drawn();
+    // The next cycle's figures append a point: the chart is drawn again.
+    await expect.poll(drawn, { timeout: 10_000, interval: 200 }).not.toBe(before);
+    for (const label of ['Drawdown chart', 'Leverage chart', 'Top positions chart', 'Correlation heatmap']) expect(await page.getByRole('img', { name: label }).locator('canvas').count()).toBeGreaterThan(0);
+    expect(errors).toEqual([]);
   });
 });

@@ -49,13 +49,15 @@ export function valueRange(lines: LineSpec[], limits: number[]): { min: number; 
 
 const COMPARE_WORD: Record<Threshold['comparison_type'], string> = { less_than: '<', less_than_or_equal: '≤', greater_than: '>', greater_than_or_equal: '≥', equal: '=' };
 
-/** A time-series chart of one or more metrics sharing a unit, with the limits as dashed lines. */
-export function lineOption(lines: LineSpec[], thresholds: readonly Threshold[], currency: string) {
-  const first = lines[0].metric;
-  const limits = thresholds.filter((t) => lines.some((l) => l.metric === t.metric_type));
-  const range = valueRange(lines, limits.map((t) => t.threshold_value));
-  const fmt = axisFormatter(first, range ? range.max - range.min : 0);
-  const limitLines = limits
+/**
+ * A time-series chart of one or more metrics sharing a unit, with the limits as dashed lines:
+ * everything but the figures. Built once per chart, limits and currency; the figures come
+ * separately from lineData, so a live update sends ECharts only those.
+ */
+export function lineFrame(metrics: readonly MetricPath[], thresholds: readonly Threshold[], currency: string) {
+  const first = metrics[0];
+  const limitLines = thresholds
+    .filter((t) => metrics.includes(t.metric_type))
     .map((t) => ({
       yAxis: t.threshold_value,
       name: `${COMPARE_WORD[t.comparison_type]} ${formatMetric(t.metric_type, t.threshold_value, currency)} ${t.severity}`,
@@ -65,25 +67,53 @@ export function lineOption(lines: LineSpec[], thresholds: readonly Threshold[], 
   return {
     animation: false,
     grid: { left: 64, right: 16, top: 28, bottom: 24 },
-    legend: { top: 0, right: 8, itemWidth: 14, itemHeight: 8, data: lines.map((l) => METRIC_INFO[l.metric].label) },
+    legend: { top: 0, right: 8, itemWidth: 14, itemHeight: 8, data: metrics.map((m) => METRIC_INFO[m].label) },
     tooltip: {
       trigger: 'axis' as const,
-      valueFormatter: (v: unknown) => (typeof v === 'number' ? formatMetric(first, v, currency) : '—'),
+      // A missing figure is stored as NaN (the series data is a Float64Array).
+      valueFormatter: (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? formatMetric(first, v, currency) : '—'),
     },
     xAxis: { type: 'time' as const },
-    // The padded range ends on odd values: label only the ticks inside it.
-    yAxis: { type: 'value' as const, scale: true, ...(range ?? {}), axisLabel: { formatter: fmt, showMinLabel: !range, showMaxLabel: !range } },
-    series: lines.map((l, i) => ({
-      id: l.metric,
-      name: METRIC_INFO[l.metric].label,
+    yAxis: { type: 'value' as const, scale: true },
+    series: metrics.map((m, i) => ({
+      id: m,
+      name: METRIC_INFO[m].label,
       type: 'line' as const,
+      // Named, as ECharts needs them for typed-array data (lineData).
+      dimensions: ['time', 'value'],
       showSymbol: false,
       connectNulls: false,
       sampling: 'lttb' as const,
       lineStyle: { width: 1.5 },
-      data: l.points,
-      ...(i === 0 ? { markLine: { silent: true, symbol: 'none', data: limitLines } } : {}),
+      // precision: ECharts rounds a mark line's value to 2 decimals by default, which drew a -4.5% limit at -4%.
+      ...(i === 0 ? { markLine: { silent: true, symbol: 'none', precision: 20, data: limitLines } } : {}),
     })),
+  };
+}
+
+/** The points as ECharts takes them fastest: interleaved [t0, v0, t1, v1, ...], a missing value as NaN (a gap). */
+export function packPoints(points: readonly Point[]): Float64Array {
+  const out = new Float64Array(points.length * 2);
+  for (let i = 0; i < points.length; i++) {
+    out[2 * i] = points[i][0];
+    out[2 * i + 1] = points[i][1] ?? NaN;
+  }
+  return out;
+}
+
+/**
+ * The figures of a lineFrame chart, merged into it by series id: each series' points and the
+ * value axis (its range takes in every limit, so a limit is never off the chart). A typed array
+ * spares ECharts copying and parsing every point on each update.
+ */
+export function lineData(lines: LineSpec[], thresholds: readonly Threshold[]) {
+  const limits = thresholds.filter((t) => lines.some((l) => l.metric === t.metric_type)).map((t) => t.threshold_value);
+  const range = valueRange(lines, limits);
+  const fmt = axisFormatter(lines[0].metric, range ? range.max - range.min : 0);
+  return {
+    // The padded range ends on odd values: label only the ticks inside it. Null: ECharts picks.
+    yAxis: { min: range?.min ?? null, max: range?.max ?? null, axisLabel: { formatter: fmt, showMinLabel: !range, showMaxLabel: !range } },
+    series: lines.map((l) => ({ id: l.metric, data: packPoints(l.points) })),
   };
 }
 

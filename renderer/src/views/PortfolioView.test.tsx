@@ -1,5 +1,6 @@
 import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { echarts } from '../charts/echarts';
 import { snapshot } from '../testing/fixtures';
 import { deskHandlers, renderDesk } from '../testing/render';
 import { PORTFOLIO_CHARTS } from './PortfolioView';
@@ -50,6 +51,47 @@ describe('the portfolio view', () => {
     const bt = screen.getByRole('region', { name: 'VaR backtest' });
     expect([...within(bt).getAllByRole('row')[1].querySelectorAll('td')].map((td) => td.textContent)).toEqual(['95%', '250', '14', '12.5', '0.670', '● passed']);
     expect(client.callsOf('portfolios.detail')).toEqual([{ id: 'hot' }]);
+    unmount();
+  });
+
+  it('redraws its charts only for its own portfolio, sending ECharts just the new points, and leaves the detail charts alone', async () => {
+    const handlers = deskHandlers();
+    handlers['portfolios.history'] = (a) => ({ portfolio_id: a.id, metric: a.metric, points: [{ ts: '2026-11-26T14:00:00.000Z', value: -0.04, stale: false, resolution: 'raw' }] });
+    const { client, model, unmount } = await renderDesk({ handlers, hash: '#/portfolio/hot' });
+    const lineLabels = PORTFOLIO_CHARTS.map((c) => `${c.title} chart`);
+    const detailLabels = ['Top positions chart', 'Component VaR chart', 'Correlation heatmap'];
+    for (const label of [...lineLabels, ...detailLabels]) await screen.findByRole('img', { name: label });
+    const chart = (label: string) => echarts.getInstanceByDom(screen.getByRole('img', { name: label }))!;
+    type Drawn = { series?: { id?: string; data?: ArrayLike<number> }[] };
+    const drawn = (label: string) => ((chart(label).getOption() ?? {}) as Drawn).series ?? [];
+    // Settled: every line chart shows its history and the figures the view opened with, every detail chart its rows.
+    await waitFor(() => {
+      for (const label of lineLabels) expect(drawn(label).every((s) => s.data?.length === 4)).toBe(true);
+      for (const label of detailLabels) expect(drawn(label)[0]?.data?.length).toBeGreaterThan(0);
+    });
+    const spies = Object.fromEntries([...lineLabels, ...detailLabels].map((label) => [label, vi.spyOn(chart(label), 'setOption')]));
+
+    // Another portfolio's figures: applied to the store, nothing here redraws (checked below: the
+    // queue draws in order, so a redraw for it would come before the one for our own update).
+    act(() => client.emit({ type: 'risk_metrics_update', timestamp: '2026-11-26T14:31:00.000Z', portfolio_id: 'calm', metrics: snapshot('calm', { timestamp: '2026-11-26T14:31:00.000Z' }) }));
+    await waitFor(() => expect(model.store.getState().snapshots.calm.timestamp).toBe('2026-11-26T14:31:00.000Z'));
+
+    // Our own: each line chart gets one update holding only its series' points and the value axis.
+    const t = '2026-11-26T14:32:00.000Z';
+    act(() => client.emit({ type: 'risk_metrics_update', timestamp: t, portfolio_id: 'hot', metrics: snapshot('hot', { var_95: -0.051, timestamp: t }) }));
+    await waitFor(() => {
+      for (const label of lineLabels) expect(spies[label]).toHaveBeenCalled();
+    });
+    for (const [i, label] of lineLabels.entries()) {
+      expect(spies[label]).toHaveBeenCalledTimes(1);
+      const update = spies[label].mock.calls[0][0] as { yAxis: object; series: { id: string; data: Float64Array }[] };
+      expect(Object.keys(update).sort()).toEqual(['series', 'yAxis']);
+      expect(update.series.map((s) => s.id)).toEqual(PORTFOLIO_CHARTS[i].metrics);
+      for (const s of update.series) expect(Object.keys(s).sort()).toEqual(['data', 'id']);
+    }
+    const var95 = (spies['VaR and CVaR chart'].mock.calls[0][0] as { series: { data: Float64Array }[] }).series[0].data;
+    expect([...var95]).toEqual([Date.parse('2026-11-26T14:00:00.000Z'), -0.04, Date.parse('2026-11-26T14:30:00.000Z'), -0.01, Date.parse(t), -0.051]);
+    for (const label of detailLabels) expect(spies[label]).not.toHaveBeenCalled();
     unmount();
   });
 

@@ -1,14 +1,15 @@
 // One portfolio in depth: every figure against its limits, live charts over stored history with
 // the limits drawn in, and concentration.
-import { useMemo, useState } from 'react';
+import { memo, useMemo, useState } from 'react';
 import { METRIC_INFO, type MetricPath, readMetric, SCALAR_METRICS, CONCENTRATION_METRICS } from '../../../shared/metrics';
 import { EChart } from '../charts/EChart';
-import { barOption, heatmapOption, lineOption } from '../charts/options';
+import { barOption, heatmapOption, lineData, lineFrame } from '../charts/options';
 import { Glyph, LightLabel } from '../components/Light';
 import { useDesk, useDeskContext, useUi } from '../context';
 import { formatAmount, formatMetric, formatNumber, formatPercent, formatTime, formatUtilisation } from '../format';
 import { subMatrix, topComponentVar, topPositions, useRiskDetail } from '../state/detail';
-import type { RiskDetail } from '../../../shared/metrics';
+import type { RiskDetail, RiskSnapshot } from '../../../shared/metrics';
+import type { Threshold } from '../../../shared/domain';
 import { type RangeKey, RANGES, type SeriesData, useHistory } from '../state/history';
 import { applicable, metricLight } from '../state/limits';
 import { navigate } from '../ui';
@@ -35,31 +36,49 @@ const KPI_METRICS: MetricPath[] = [
   ...CONCENTRATION_METRICS.map((m) => `concentration_risk.${m}` as const),
 ];
 
-function Chart({ spec, data, version, thresholds, currency }: { spec: ChartSpec; data: SeriesData; version: number; thresholds: Parameters<typeof lineOption>[1]; currency: string }) {
-  // Rebuilt when points arrive (version) or limits change; ECharts merges it into the live chart.
-  const option = useMemo(() => lineOption(spec.metrics.map((m) => ({ metric: m, points: data[m] ?? [] })), thresholds, currency), [spec, data, version, thresholds, currency]); // version: data is appended in place
-  const empty = spec.metrics.every((m) => !(data[m]?.length));
+/**
+ * One chart of the view. Memoised: it redraws only when its own figures, the limits or the
+ * currency change, never because another portfolio's snapshot moved the store. The frame (axes,
+ * legend, limit lines) is built once; a live point sends ECharts only the series data.
+ */
+const Chart = memo(function Chart({ spec, data, version, thresholds, currency }: { spec: ChartSpec; data: SeriesData; version: number; thresholds: readonly Threshold[]; currency: string }) {
+  const frame = useMemo(() => lineFrame(spec.metrics, thresholds, currency), [spec, thresholds, currency]);
+  const figures = useMemo(() => lineData(spec.metrics.map((m) => ({ metric: m, points: data[m] ?? [] })), thresholds), [spec, data, version, thresholds]); // version: data is appended in place
+  const empty = spec.metrics.every((m) => !data[m]?.length);
   return (
     <section className="card" aria-label={spec.title}>
       <h3>
         {spec.title}
         {empty && <span className="dim">no history in range</span>}
       </h3>
-      <EChart option={option} label={`${spec.title} chart`} />
+      <EChart option={frame} data={figures} label={`${spec.title} chart`} />
     </section>
   );
-}
+});
 
 const TOP_N = 12;
 const HEATMAP_N = 20;
 
-function DetailCards({ detail, error, currency }: { detail: RiskDetail | null; error: string | null; currency: string }) {
+/**
+ * The detail is read again at most every 10 s while figures arrive; a chart redraws only when what
+ * it shows changed (the correlation of holdings rarely does), compared by content.
+ */
+const DetailCards = memo(function DetailCards({ detail, error, currency }: { detail: RiskDetail | null; error: string | null; currency: string }) {
   const positions = useMemo(() => (detail ? topPositions(detail, TOP_N) : []), [detail]);
   const cvar = useMemo(() => (detail ? topComponentVar(detail, TOP_N) : []), [detail]);
-  const heatSymbols = useMemo(() => (detail ? topPositions(detail, HEATMAP_N).map((p) => p.symbol) : []), [detail]);
-  const posOption = useMemo(() => barOption(positions.map((p) => ({ label: p.symbol, value: p.weight! })), (v) => formatPercent(v, 1)), [positions]);
-  const cvarOption = useMemo(() => barOption(cvar.map((c) => ({ label: c.symbol, value: c.value })), (v) => formatPercent(v, 2), '#f0883e'), [cvar]);
-  const heatOption = useMemo(() => (detail ? heatmapOption(heatSymbols, subMatrix(detail, heatSymbols)) : null), [detail, heatSymbols]);
+  const heat = useMemo(() => {
+    const symbols = detail ? topPositions(detail, HEATMAP_N).map((p) => p.symbol) : [];
+    return { symbols, matrix: detail ? subMatrix(detail, symbols) : [] };
+  }, [detail]);
+  const posRows = positions.map((p) => ({ label: p.symbol, value: p.weight! }));
+  const cvarRows = cvar.map((c) => ({ label: c.symbol, value: c.value }));
+  const posKey = JSON.stringify(posRows);
+  const cvarKey = JSON.stringify(cvarRows);
+  const heatKey = JSON.stringify(heat);
+  const posOption = useMemo(() => barOption(posRows, (v) => formatPercent(v, 1)), [posKey]); // posRows enters through its content
+  const cvarOption = useMemo(() => barOption(cvarRows, (v) => formatPercent(v, 2), '#f0883e'), [cvarKey]);
+  const heatOption = useMemo(() => heatmapOption(heat.symbols, heat.matrix), [heatKey]);
+  const heatSymbols = heat.symbols;
   if (!detail) return <section className="card wide">{error ? <div className="empty error-text">Could not load positions and correlation: {error}</div> : <div className="empty">Loading positions…</div>}</section>;
   const m = detail.metrics.concentration_risk;
   const why = detail.detail_null_reasons;
@@ -87,7 +106,7 @@ function DetailCards({ detail, error, currency }: { detail: RiskDetail | null; e
           Correlation of holdings
           <span>{heatSymbols.length < detail.correlation.symbols.length ? `largest ${heatSymbols.length} of ${detail.correlation.symbols.length}` : ''}</span>
         </h3>
-        {heatOption && heatSymbols.length > 1 ? <EChart option={heatOption} className="chart tall" label="Correlation heatmap" /> : <div className="empty">{why.correlation ?? 'Fewer than two holdings.'}</div>}
+        {heatSymbols.length > 1 ? <EChart option={heatOption} className="chart tall" label="Correlation heatmap" /> : <div className="empty">{why.correlation ?? 'Fewer than two holdings.'}</div>}
       </section>
       <section className="card" aria-label="VaR backtest">
         <h3>VaR backtest (Kupiec)</h3>
@@ -125,25 +144,54 @@ function DetailCards({ detail, error, currency }: { detail: RiskDetail | null; e
       </section>
     </>
   );
-}
+});
+
+/** Every figure as a tile with its light and utilisation: redrawn when this portfolio's snapshot or limits change. */
+const Figures = memo(function Figures({ snapshot, thresholds, stale, currency }: { snapshot: RiskSnapshot | undefined; thresholds: readonly Threshold[]; stale: boolean; currency: string }) {
+  return (
+    <div className="kpis" aria-label="Figures">
+      {KPI_METRICS.map((m) => {
+        const value = snapshot ? readMetric(snapshot, m) : null;
+        const ml = metricLight(value, thresholds.filter((t) => t.metric_type === m), stale);
+        const reason = snapshot?.null_reasons[m];
+        return (
+          <div key={m} className="kpi" data-metric={m} data-light={ml.light} title={reason ? `no figure: ${reason}` : ml.threshold ? `limit ${ml.threshold.comparison_type.replace(/_/g, ' ')} ${formatMetric(m, ml.threshold.threshold_value, currency)} (${ml.threshold.severity})` : 'no limit set'}>
+            <div className="k">
+              <span>{METRIC_INFO[m].label}</span>
+              <span>
+                {ml.light !== 'none' && <Glyph light={ml.light} />} {ml.threshold ? formatUtilisation(ml.utilisation) : ''}
+              </span>
+            </div>
+            <div className="val">{formatMetric(m, value, currency)}</div>
+          </div>
+        );
+      })}
+    </div>
+  );
+});
 
 export function PortfolioView() {
   const { ui, model } = useDeskContext();
   const route = useUi((s) => s.route);
   const selected = useUi((s) => s.selectedPortfolio);
-  const board = useDesk((s) => s.board);
-  const allThresholds = useDesk((s) => s.thresholds);
-  const id = route.arg ?? selected ?? board.order[0] ?? null;
-  const row = id ? board.rows[id] : undefined;
+  // Narrow selectors: 200 portfolios update every second, and only this one's changes matter here.
+  const chosen = route.arg ?? selected;
+  // The desk's first portfolio only when none is chosen: the order reshuffles as figures move.
+  const firstId = useDesk((s) => (chosen ? null : (s.board.order[0] ?? null)));
+  const bookEmpty = useDesk((s) => s.board.order.length === 0);
+  const id = chosen ?? firstId;
+  const row = useDesk((s) => (id ? s.board.rows[id] : undefined));
   const snapshot = useDesk((s) => (id ? s.snapshots[id] : undefined));
+  const portfolios = useDesk((s) => s.portfolios);
+  const allThresholds = useDesk((s) => s.thresholds);
   const [range, setRange] = useState<RangeKey>('1d');
   const history = useHistory(model.client, id, CHART_METRICS, range, snapshot);
   const detail = useRiskDetail(model.client, id, snapshot?.timestamp);
   const thresholds = useMemo(() => (id ? applicable(id, allThresholds) : []), [allThresholds, id]);
-  const names = useMemo(() => Object.values(board.rows).sort((a, b) => a.name.localeCompare(b.name)), [board.rows]);
+  const names = useMemo(() => Object.values(portfolios).sort((a, b) => a.name.localeCompare(b.name)), [portfolios]);
 
   if (!id || !row) {
-    return <div className="empty">{board.order.length ? `No portfolio "${id}".` : 'No portfolios in the book.'}</div>;
+    return <div className="empty">{!bookEmpty ? `No portfolio "${id}".` : 'No portfolios in the book.'}</div>;
   }
   const currency = row.currency;
   const stale = row.stale;
@@ -178,24 +226,7 @@ export function PortfolioView() {
       </div>
       {history.error && <div className="banner error">Could not load history: {history.error}</div>}
       <div className="pf">
-        <div className="kpis" aria-label="Figures">
-          {KPI_METRICS.map((m) => {
-            const value = snapshot ? readMetric(snapshot, m) : null;
-            const ml = metricLight(value, thresholds.filter((t) => t.metric_type === m), stale);
-            const reason = snapshot?.null_reasons[m];
-            return (
-              <div key={m} className="kpi" data-metric={m} data-light={ml.light} title={reason ? `no figure: ${reason}` : ml.threshold ? `limit ${ml.threshold.comparison_type.replace(/_/g, ' ')} ${formatMetric(m, ml.threshold.threshold_value, currency)} (${ml.threshold.severity})` : 'no limit set'}>
-                <div className="k">
-                  <span>{METRIC_INFO[m].label}</span>
-                  <span>
-                    {ml.light !== 'none' && <Glyph light={ml.light} />} {ml.threshold ? formatUtilisation(ml.utilisation) : ''}
-                  </span>
-                </div>
-                <div className="val">{formatMetric(m, value, currency)}</div>
-              </div>
-            );
-          })}
-        </div>
+        <Figures snapshot={snapshot} thresholds={thresholds} stale={stale} currency={currency} />
         {PORTFOLIO_CHARTS.map((spec) => (
           <Chart key={spec.title} spec={spec} data={history.data} version={history.version} thresholds={thresholds} currency={currency} />
         ))}
