@@ -54,6 +54,9 @@ export function useHistory(client: DeskClient, portfolioId: string | null, metri
   const sinceRef = useRef<number | null>(null);
   const [state, setState] = useState<HistoryState>({ data: data.current, loading: false, error: null, version: 0 });
   const key = metrics.join(',');
+  // The latest snapshot, for the history load to end with: it may have arrived before the history did.
+  const liveRef = useRef(live);
+  liveRef.current = live;
 
   useEffect(() => {
     if (!portfolioId) return;
@@ -73,6 +76,8 @@ export function useHistory(client: DeskClient, portfolioId: string | null, metri
           arr.sort((a, b) => a[0] - b[0]);
           next[metric] = arr.length > MAX_POINTS ? arr.slice(-MAX_POINTS) : arr;
         }
+        const current = liveRef.current;
+        if (current && current.portfolio_id === portfolioId) appendSnapshot(next, metrics, current, sinceMs);
         data.current = next;
         setState((s) => ({ data: next, loading: false, error: null, version: s.version + 1 }));
       })
