@@ -431,8 +431,20 @@ export class RiskBook {
     const count = sym.length;
     const { ret, mult, lastRow: px, cap, a0, a1, b1 } = this;
     pnl.fill(0);
-    // Four positions per pass over the series: a quarter of the loads and stores of pnl, twice as fast as one at a time.
+    // Eight positions per pass over the series, then four: an eighth of the loads and stores of pnl.
     let j = 0;
+    for (; j + 7 < count; j += 8) {
+      const s0 = sym[j], s1 = sym[j + 1], s2 = sym[j + 2], s3 = sym[j + 3];
+      const s4 = sym[j + 4], s5 = sym[j + 5], s6 = sym[j + 6], s7 = sym[j + 7];
+      const m0 = qty[j] * mult[s0] * px[s0], m1 = qty[j + 1] * mult[s1] * px[s1];
+      const m2 = qty[j + 2] * mult[s2] * px[s2], m3 = qty[j + 3] * mult[s3] * px[s3];
+      const m4 = qty[j + 4] * mult[s4] * px[s4], m5 = qty[j + 5] * mult[s5] * px[s5];
+      const m6 = qty[j + 6] * mult[s6] * px[s6], m7 = qty[j + 7] * mult[s7] * px[s7];
+      const r0 = s0 * cap, r1 = s1 * cap, r2 = s2 * cap, r3 = s3 * cap;
+      const r4 = s4 * cap, r5 = s5 * cap, r6 = s6 * cap, r7 = s7 * cap;
+      for (let k = a0; k < a1; k++) pnl[k] += m0 * ret[r0 + k] + m1 * ret[r1 + k] + m2 * ret[r2 + k] + m3 * ret[r3 + k] + m4 * ret[r4 + k] + m5 * ret[r5 + k] + m6 * ret[r6 + k] + m7 * ret[r7 + k];
+      for (let k = 0; k < b1; k++) pnl[k] += m0 * ret[r0 + k] + m1 * ret[r1 + k] + m2 * ret[r2 + k] + m3 * ret[r3 + k] + m4 * ret[r4 + k] + m5 * ret[r5 + k] + m6 * ret[r6 + k] + m7 * ret[r7 + k];
+    }
     for (; j + 3 < count; j += 4) {
       const s0 = sym[j], s1 = sym[j + 1], s2 = sym[j + 2], s3 = sym[j + 3];
       const m0 = qty[j] * mult[s0] * px[s0], m1 = qty[j + 1] * mult[s1] * px[s1];
