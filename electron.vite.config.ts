@@ -23,6 +23,8 @@ export default defineConfig({
         input: {
           index: resolve(__dirname, 'electron/main/index.ts'),
           cli: resolve(__dirname, 'electron/server/cli.ts'),
+          // `risk-desk metrics` reads the positions on this second thread (electron/server/position-files.ts).
+          'position-files-worker': resolve(__dirname, 'electron/server/position-files-worker.ts'),
         },
       },
     },

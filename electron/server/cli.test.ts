@@ -127,6 +127,9 @@ describe('risk-desk CLI', () => {
     const bad: [string, () => string[], RegExp][] = [
       ['a missing file', () => ['--prices', `${tmp.dir}/nope.csv`, '--positions', positions()], /nope\.csv: file not found/],
       ['a malformed price', () => ['--prices', writeFile(tmp.dir, 'bp.csv', 'date,A\n2026-01-05,100\n2026-01-06,abc\n'), '--positions', positions()], /bp\.csv: line 3, field "A": "abc" is not a price/],
+      ['a malformed quantity (read on the second thread)', () => ['--prices', prices(), '--positions', writeFile(tmp.dir, 'bq.csv', 'portfolio_id,symbol,quantity\np,A,1\np,B,lots\n')], /bq\.csv: line 3, field "quantity": "lots" is not a finite number/],
+      ['a missing positions file', () => ['--prices', prices(), '--positions', `${tmp.dir}/nopos.csv`], /nopos\.csv: file not found/],
+      ['a bad price and a bad position: the prices are named first', () => ['--prices', writeFile(tmp.dir, 'bp2.csv', 'date,A\n2026-01-05,-1\n'), '--positions', `${tmp.dir}/nopos.csv`], /bp2\.csv: line 2/],
       ['an unknown symbol', () => ['--prices', prices(), '--positions', writeFile(tmp.dir, 'us.csv', 'portfolio_id,symbol,quantity\np,A,1\np,ZZZ,2\n')], /us\.csv: line 3, field "symbol": unknown symbol "ZZZ": it has no prices/],
       ['a portfolio missing from --portfolios', () => ['--prices', prices(), '--positions', writeFile(tmp.dir, 'up.csv', 'portfolio_id,symbol,quantity\nnope,A,1\n'), '--portfolios', portfolios()], /up\.csv: line 2, field "portfolio_id": unknown portfolio "nope"/],
       ['a bad window', () => ['--prices', prices(), '--positions', positions(), '--window', '0'], /--window.*whole number, at least 1/],

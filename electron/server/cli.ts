@@ -238,10 +238,10 @@ export function buildCli(): Command {
     .addOption(new Option('--risk-free <rf>', 'risk-free return per period (Sharpe)').argParser(finiteNumber).default(0))
     .addOption(new Option('--mar <r>', 'minimum acceptable return per period (Sortino)').argParser(finiteNumber).default(0))
     .addOption(new Option('--format <format>', 'output format').choices(Object.keys(METRICS_FORMATS)).default('json'))
-    .action((opts: { prices: string; positions: string; portfolios?: string; window: number; periodsPerYear: number; riskFree: number; mar: number; format: MetricsFormat }) => {
+    .action(async (opts: { prices: string; positions: string; portfolios?: string; window: number; periodsPerYear: number; riskFree: number; mar: number; format: MetricsFormat }) => {
       let out: string;
       try {
-        const rows = computeMetricsReport(opts, { window: opts.window, periodsPerYear: opts.periodsPerYear, riskFree: opts.riskFree, mar: opts.mar });
+        const rows = await computeMetricsReport(opts, { window: opts.window, periodsPerYear: opts.periodsPerYear, riskFree: opts.riskFree, mar: opts.mar });
         out = METRICS_FORMATS[opts.format](rows);
       } catch (err) {
         fail(err);

@@ -2,10 +2,11 @@
 // JSON, CSV or an aligned table (docs/cli.md).
 import { CONCENTRATION_METRICS, METRIC_INFO, METRIC_PATHS, type MetricPath, type RiskMetrics, SCALAR_METRICS, readMetric } from '../../shared/metrics';
 import type { Portfolio } from '../../shared/domain';
-import { readPortfolios, readPositions, readPrices } from '../core/book/csv';
-import { InputError } from '../core/book/types';
+import { readPrices } from '../core/book/csv';
+import { InputError, type PriceTable } from '../core/book/types';
 import { type RiskOptions, RiskBook } from '../core/risk/book';
 import type { NullReasons } from '../core/risk/metrics';
+import { startReadingPositionFiles } from './position-files';
 
 export interface MetricsFiles {
   prices: string;
@@ -17,12 +18,24 @@ export interface MetricsFiles {
 /** One portfolio's line of output: the JSON object `risk-desk metrics` prints. */
 export type MetricsRow = { portfolio_id: string; as_of: string; observations: number } & RiskMetrics & { null_reasons: NullReasons };
 
-export function computeMetricsReport(files: MetricsFiles, opts: Partial<RiskOptions>): MetricsRow[] {
-  const table = readPrices(files.prices);
-  const positions = readPositions(files.positions);
+/**
+ * Every metric for every portfolio of the files. The positions and portfolios files are read on a
+ * second thread while this one reads the prices (see position-files.ts); errors are reported in
+ * the order a single thread would meet them: prices, then positions, then portfolios.
+ */
+export async function computeMetricsReport(files: MetricsFiles, opts: Partial<RiskOptions>): Promise<MetricsRow[]> {
+  const reading = startReadingPositionFiles({ positions: files.positions, portfolios: files.portfolios });
+  let table: PriceTable;
+  try {
+    table = readPrices(files.prices);
+  } catch (err) {
+    reading.cancel();
+    throw err;
+  }
+  const { positions, portfolios: listed } = await reading.result();
   let portfolios: Portfolio[];
-  if (files.portfolios) {
-    portfolios = readPortfolios(files.portfolios);
+  if (listed && files.portfolios) {
+    portfolios = listed;
     const known = new Set(portfolios.map((p) => p.id));
     const stray = positions.find((p) => !known.has(p.portfolio_id));
     if (stray) throw new InputError(files.positions, stray.line, 'portfolio_id', `unknown portfolio "${stray.portfolio_id}" (not in ${files.portfolios})`);
