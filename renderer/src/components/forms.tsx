@@ -102,3 +102,22 @@ export function useLoaded<T>(load: () => Promise<T>, deps: unknown[]): Loaded<T>
   const reload = useCallback(() => setTick((t) => t + 1), []);
   return { data, error, reload };
 }
+
+/**
+ * Deleting an item of a list after the user confirms: the call's failure as one line for the
+ * list's toolbar (cleared by the next success), then `after` (re-read the list).
+ */
+export function useConfirmedDelete<T>(question: (item: T) => string, call: (item: T) => Promise<unknown>, after: () => unknown): { error: string | null; remove: (item: T) => Promise<void> } {
+  const [error, setError] = useState<string | null>(null);
+  const remove = async (item: T) => {
+    if (!window.confirm(question(item))) return;
+    try {
+      await call(item);
+      await after();
+      setError(null);
+    } catch (err) {
+      setError(callErrors(err).message);
+    }
+  };
+  return { error, remove };
+}

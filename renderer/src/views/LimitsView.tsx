@@ -5,7 +5,7 @@ import type { ThresholdPreview } from '../../../shared/alerts';
 import { DeskClientError } from '../../../shared/client';
 import { COMPARISON_TYPES, SEVERITIES, type Threshold, type ThresholdSettings } from '../../../shared/domain';
 import { METRIC_INFO, METRIC_PATHS, type MetricPath } from '../../../shared/metrics';
-import { Field, PortfolioOptions } from '../components/forms';
+import { Field, PortfolioOptions, useConfirmedDelete } from '../components/forms';
 import { Glyph, SeverityTag } from '../components/Light';
 import { useCan, useDesk, useDeskContext, useUi } from '../context';
 import { formatMetric, formatUtilisation } from '../format';
@@ -247,7 +247,6 @@ export function LimitsView() {
   const [editing, setEditing] = useState<Threshold | 'new' | null>(null);
   const [filter, setFilter] = useState('');
   const [selected, setSelected] = useState<number | null>(null);
-  const [error, setError] = useState<string | null>(null);
 
   const list = useMemo(() => {
     const f = filter.toLowerCase();
@@ -278,16 +277,11 @@ export function LimitsView() {
     () => blocked,
   );
 
-  const remove = async (t: Threshold) => {
-    if (!window.confirm(`Delete threshold #${t.id} (${METRIC_INFO[t.metric_type].label} on ${t.portfolio_id})?`)) return;
-    try {
-      await model.client.call('thresholds.delete', { id: t.id });
-      await model.refreshThresholds();
-      setError(null);
-    } catch (err) {
-      setError(err instanceof Error ? err.message : String(err));
-    }
-  };
+  const { error, remove } = useConfirmedDelete(
+    (t: Threshold) => `Delete threshold #${t.id} (${METRIC_INFO[t.metric_type].label} on ${t.portfolio_id})?`,
+    (t) => model.client.call('thresholds.delete', { id: t.id }),
+    () => model.refreshThresholds(),
+  );
 
   return (
     <div className="view">

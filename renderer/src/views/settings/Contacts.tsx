@@ -2,7 +2,7 @@
 import { useState } from 'react';
 import type { Contact } from '../../../../shared/domain';
 import { ContactInput } from '../../../../shared/notify';
-import { callErrors, Field, type FieldErrors, useLoaded, zodErrors } from '../../components/forms';
+import { callErrors, Field, type FieldErrors, useConfirmedDelete, useLoaded, zodErrors } from '../../components/forms';
 import { useCan, useConfigVersion, useDeskContext } from '../../context';
 
 interface Draft {
@@ -103,16 +103,7 @@ export function Contacts() {
   const canCreate = useCan('contacts.create');
   const canDelete = useCan('contacts.delete');
   const [editing, setEditing] = useState<Contact | 'new' | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const remove = async (c: Contact) => {
-    if (!window.confirm(`Delete contact ${c.name}?`)) return;
-    try {
-      await model.client.call('contacts.delete', { id: c.id });
-      list.reload();
-    } catch (err) {
-      setError(callErrors(err).message);
-    }
-  };
+  const { error, remove } = useConfirmedDelete((c: Contact) => `Delete contact ${c.name}?`, (c) => model.client.call('contacts.delete', { id: c.id }), list.reload);
   return (
     <div className="split">
       <div className="panel">

@@ -2,7 +2,7 @@
 import { useMemo, useState } from 'react';
 import { type Contact, SEVERITIES, type Severity } from '../../../../shared/domain';
 import { type EscalationRecipient, type EscalationRule, EscalationRuleInput, STEP_CHANNELS, type StepChannel } from '../../../../shared/notify';
-import { callErrors, Field, type FieldErrors, PortfolioOptions, useLoaded, zodErrors } from '../../components/forms';
+import { callErrors, Field, type FieldErrors, PortfolioOptions, useConfirmedDelete, useLoaded, zodErrors } from '../../components/forms';
 import { SeverityTag } from '../../components/Light';
 import { useCan, useConfigVersion, useDesk, useDeskContext } from '../../context';
 
@@ -236,17 +236,8 @@ export function Escalation() {
   const canCreate = useCan('escalation.create');
   const canDelete = useCan('escalation.delete');
   const [editing, setEditing] = useState<EscalationRule | 'new' | null>(null);
-  const [error, setError] = useState<string | null>(null);
   const contacts = useMemo(() => new Map((contactList.data ?? []).map((c) => [c.id, c])), [contactList.data]);
-  const remove = async (r: EscalationRule) => {
-    if (!window.confirm(`Delete escalation rule ${r.name}?`)) return;
-    try {
-      await model.client.call('escalation.delete', { id: r.id });
-      rules.reload();
-    } catch (err) {
-      setError(callErrors(err).message);
-    }
-  };
+  const { error, remove } = useConfirmedDelete((r: EscalationRule) => `Delete escalation rule ${r.name}?`, (r) => model.client.call('escalation.delete', { id: r.id }), rules.reload);
   return (
     <div className="split">
       <div className="panel">
