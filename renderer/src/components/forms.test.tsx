@@ -1,6 +1,6 @@
-import { cleanup, render, screen } from '@testing-library/react';
-import { afterEach, describe, expect, it } from 'vitest';
-import { Field } from './forms';
+import { act, cleanup, render, renderHook, screen } from '@testing-library/react';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { Field, useConfirmedDelete } from './forms';
 
 afterEach(cleanup);
 
@@ -23,5 +23,35 @@ describe('Field', () => {
   it('leaves a plain field without describedby', () => {
     render(<Field id="f-name" label="Name">{(control) => <input {...control} />}</Field>);
     expect(screen.getByLabelText('Name').hasAttribute('aria-describedby')).toBe(false);
+  });
+});
+
+describe('useConfirmedDelete', () => {
+  it('asks first, deletes and re-reads on yes, shows a failure and clears it on the next success', async () => {
+    const confirm = vi.fn<(message?: string) => boolean>();
+    const before = window.confirm;
+    window.confirm = confirm;
+    const call = vi.fn<(id: number) => Promise<unknown>>();
+    const after = vi.fn();
+    const { result } = renderHook(() => useConfirmedDelete((id: number) => `Delete #${id}?`, call, after));
+
+    confirm.mockReturnValueOnce(false);
+    await act(() => result.current.remove(1));
+    expect(confirm).toHaveBeenLastCalledWith('Delete #1?');
+    expect(call).not.toHaveBeenCalled();
+
+    confirm.mockReturnValueOnce(true);
+    call.mockRejectedValueOnce(new Error('contact 2 is used by an escalation rule'));
+    await act(() => result.current.remove(2));
+    expect(result.current.error).toBe('contact 2 is used by an escalation rule');
+    expect(after).not.toHaveBeenCalled();
+
+    confirm.mockReturnValueOnce(true);
+    call.mockResolvedValueOnce({ deleted: true });
+    await act(() => result.current.remove(3));
+    expect(call).toHaveBeenLastCalledWith(3);
+    expect(after).toHaveBeenCalledTimes(1);
+    expect(result.current.error).toBeNull();
+    window.confirm = before;
   });
 });
