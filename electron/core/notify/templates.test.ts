@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_TEMPLATES } from './defaults';
-import { alertVariables, sampleAlert, SMS_MAX, TemplateEngine, TemplateError, truncateSms, utilisation } from './templates';
+import { alertVariables, sampleAlert, SMS_MAX, TemplateEngine, TemplateError, truncateSms } from './templates';
 
 const engine = new TemplateEngine();
 const { alert, ctx } = sampleAlert();
@@ -59,11 +59,19 @@ describe('templates', () => {
     expect(r.subject).toBe('x');
   });
 
-  it('utilisation is the share of the limit used, in percent', () => {
-    expect(utilisation(-0.06, -0.05)).toBe(120);
-    expect(utilisation(2.4, 3)).toBe(80);
-    expect(utilisation(null, 3)).toBeNull();
-    expect(utilisation(1, 0)).toBeNull();
+  it('utilisation is the share of the limit used, in percent, by the dashboard\'s rule', () => {
+    const util = (fields: Parameters<typeof sampleAlert>[0]) => {
+      const { alert } = sampleAlert(fields);
+      const v = alertVariables(alert);
+      return [v.utilisation, v.utilisation_raw];
+    };
+    expect(util({ current_value: -0.06, threshold_value: -0.05, comparison_type: 'less_than' })).toEqual(['120%', 120]);
+    expect(util({ metric_type: 'leverage_ratio', current_value: 2.4, threshold_value: 3, comparison_type: 'greater_than' })).toEqual(['80%', 80]);
+    expect(util({ current_value: null, threshold_value: 3, comparison_type: 'greater_than' })).toEqual(['n/a', null]);
+    expect(util({ current_value: 1, threshold_value: 0, comparison_type: 'greater_than' })).toEqual(['n/a', null]);
+    // A limit across zero (Sharpe below 0.5) measures headroom, as the dashboard's light does: 0.25 is 150%.
+    expect(util({ metric_type: 'sharpe_ratio', current_value: 0.25, threshold_value: 0.5, comparison_type: 'less_than' })).toEqual(['150%', 150]);
+    expect(util({ metric_type: 'leverage_ratio', current_value: 2.5, threshold_value: 3, comparison_type: 'greater_than' })).toEqual(['83.3%', 83.3]);
   });
 });
 

@@ -2,6 +2,7 @@
 // render and layout are refused when a template is saved), own properties only, strict filters,
 // and parse/render/memory limits so a template cannot stall the engine.
 import { Liquid, Tag, type LiquidError } from 'liquidjs';
+import { utilisation } from '../../../shared/alerts';
 import type { Alert } from '../../../shared/domain';
 import { METRIC_INFO, isMetricPath } from '../../../shared/metrics';
 import type { RenderedNotification, SampleAlert, TemplateInput, TemplateKind } from '../../../shared/notify';
@@ -51,12 +52,6 @@ function formatValue(metric: string, v: number | null | undefined): string {
   }
 }
 
-/** Utilisation of the limit in percent: how far the value has gone towards (or past) the threshold. */
-export function utilisation(current: number | null, threshold: number): number | null {
-  if (current === null || !Number.isFinite(current) || threshold === 0) return null;
-  return Math.round((Math.abs(current) / Math.abs(threshold)) * 1000) / 10;
-}
-
 export interface AlertContext {
   portfolioName?: string | null;
   escalationLevel?: string | null;
@@ -67,7 +62,9 @@ export interface AlertContext {
 /** The variables a template sees for one alert (docs/notifications.md lists them). */
 export function alertVariables(a: Alert, ctx: AlertContext = {}): Record<string, unknown> {
   const label = isMetricPath(a.metric_type) ? METRIC_INFO[a.metric_type].label : a.metric_type;
-  const util = utilisation(a.current_value, a.threshold_value);
+  // The dashboard's rule (shared/alerts.ts), so an email and the screen give the same figure; one decimal in text.
+  const used = utilisation(a.current_value, a);
+  const util = used === null ? null : Math.round(used * 10) / 10;
   return {
     alert_id: a.id,
     portfolio: a.portfolio_id,
