@@ -149,21 +149,21 @@ export interface ReturnSummary {
   downsideDeviation: number;
 }
 
-/** Weights lambda^(n-1-i) / sum_k lambda^k of the EWMA variance, per (n, lambda): computed once, not on every tick. */
-const ewmaWeightCache = new Map<string, Float64Array>();
+/**
+ * Weights lambda^(n-1-i) / sum_k lambda^k of the EWMA variance, kept for the last (n, lambda):
+ * every portfolio of a book has the same window, so they are computed once, not on every tick.
+ */
+let ewmaMemo = { n: -1, lambda: NaN, weights: new Float64Array(0) };
 
 function ewmaWeights(n: number, lambda: number): Float64Array {
-  const key = `${n}:${lambda}`;
-  let w = ewmaWeightCache.get(key);
-  if (!w) {
-    w = new Float64Array(n);
+  if (ewmaMemo.n !== n || ewmaMemo.lambda !== lambda) {
+    const weights = new Float64Array(n);
     let den = 0;
     for (let k = 0; k < n; k++) den += Math.pow(lambda, k);
-    for (let i = 0; i < n; i++) w[i] = Math.pow(lambda, n - 1 - i) / den;
-    if (ewmaWeightCache.size > 16) ewmaWeightCache.clear();
-    ewmaWeightCache.set(key, w);
+    for (let i = 0; i < n; i++) weights[i] = Math.pow(lambda, n - 1 - i) / den;
+    ewmaMemo = { n, lambda, weights };
   }
-  return w;
+  return ewmaMemo.weights;
 }
 
 /**
