@@ -28,7 +28,8 @@ export interface SnapshotCacheOptions {
 export class SnapshotCache {
   private readonly latest = new Map<string, RiskSnapshot>();
   private redis: Redis | undefined;
-  private readonly dirty = new Map<string, string>();
+  /** Keys to write at the next flush, with their latest value (serialised then: a busy portfolio's many updates cost one JSON each second). */
+  private readonly dirty = new Map<string, RiskSnapshot | FeedStatus>();
   private readonly timers: Timers;
   private readonly ttl: number;
   private flushTimer: TimerHandle | undefined;
@@ -70,15 +71,15 @@ export class SnapshotCache {
 
   set(snapshot: RiskSnapshot): void {
     this.latest.set(snapshot.portfolio_id, snapshot);
-    if (this.redis) this.mark(snapshotKey(snapshot.portfolio_id), JSON.stringify(snapshot));
+    if (this.redis) this.mark(snapshotKey(snapshot.portfolio_id), snapshot);
   }
 
   setFeed(status: FeedStatus): void {
-    if (this.redis) this.mark(FEED_KEY, JSON.stringify(status));
+    if (this.redis) this.mark(FEED_KEY, status);
   }
 
-  private mark(key: string, json: string): void {
-    this.dirty.set(key, json);
+  private mark(key: string, value: RiskSnapshot | FeedStatus): void {
+    this.dirty.set(key, value);
     if (this.flushTimer === undefined) this.flushTimer = this.timers.setTimeout(() => void this.flush(), this.opts.flushMs ?? 1000);
   }
 
@@ -94,7 +95,7 @@ export class SnapshotCache {
       return false;
     }
     const batch = this.redis.pipeline();
-    for (const [key, json] of this.dirty) batch.set(key, json, 'EX', this.ttl);
+    for (const [key, value] of this.dirty) batch.set(key, JSON.stringify(value), 'EX', this.ttl);
     this.dirty.clear();
     try {
       const results = (await batch.exec()) ?? [];

@@ -193,10 +193,31 @@ describe('Monitor: ticks', () => {
     timers.runDue();
     expect(Date.parse(of('p2').at(-1)!.timestamp)).toBe(t);
     timers.advance(5);
-    tick('CCC', 99); // p3 is due (quiet for a second) but the budget holds it until t + 32; p2 waits for its window
+    tick('CCC', 99); // p3 is due (quiet for a second) but the budget holds it until t + 32; p2, ticking again, waits a window
     timers.advance(100);
     expect(Date.parse(of('p3').at(-1)!.timestamp)).toBe(t + 32);
-    expect(Date.parse(of('p2').at(-1)!.timestamp)).toBe(t + 50);
+    expect(Date.parse(of('p2').at(-1)!.timestamp)).toBe(t + 55);
+  });
+
+  it('a steadily ticking portfolio waits one window from the tick that finds it clean, so the next ticks share the recompute; no tick waits longer', () => {
+    const { timers, tick, of, clock } = setup({ settings: { coalesceMs: 50 } });
+    tick('BBB', 100);
+    timers.advance(1_000);
+    const before = of('p3').length;
+    const sent: number[] = [];
+    for (let i = 0; i < 15; i++) {
+      sent.push(clock.now());
+      tick('CCC', 100 + i); // held by p2 and p3; p3 holds nothing else
+      timers.advance(20);
+    }
+    timers.advance(100);
+    const times = of('p3').slice(before).map((m) => Date.parse(m.timestamp));
+    // Quiet at first: at once. Then every tick that finds it clean starts a window of 50 ms, which
+    // the next two ticks (20 ms apart) join: 0, then 20 + 50, 80 + 50, 140 + 50, 200 + 50, 260 + 50.
+    const start = sent[0];
+    expect(times.map((x) => x - start)).toEqual([0, 70, 130, 190, 250, 310]);
+    // Every tick is in the first snapshot at or after it, at most one window later.
+    for (const at of sent) expect(times.find((x) => x >= at)! - at).toBeLessThanOrEqual(50);
   });
 
   it('counts ticks the book refuses: unknown symbols and ticks dated before the latest day', () => {

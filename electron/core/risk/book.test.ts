@@ -300,12 +300,14 @@ const bookArb = fc
     return { dates, symbols: syms, closes, portfolios: pfs, positions };
   });
 
-type Op = { kind: 'tick'; symbol: number; move: number; roll: boolean } | { kind: 'position'; portfolio: number; symbol: number; quantity: number } | { kind: 'nav'; portfolio: number; nav: number | null };
+type Op = { kind: 'tick'; symbol: number; move: number; roll: boolean } | { kind: 'position'; portfolio: number; symbol: number; quantity: number } | { kind: 'nav'; portfolio: number; nav: number | null } | { kind: 'read'; portfolio: number };
 
 const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 6, arbitrary: fc.record({ kind: fc.constant('tick' as const), symbol: fc.nat(), move: fc.double({ min: -0.1, max: 0.1, noNaN: true }), roll: fc.boolean() }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('position' as const), portfolio: fc.nat(), symbol: fc.nat(), quantity: fc.integer({ min: -50, max: 100 }) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('nav' as const), portfolio: fc.nat(), nav: fc.option(fc.integer({ min: 1_000, max: 100_000 }), { nil: null }) }) },
+  // A read between ticks: applies the ticks a portfolio has pending, at any point of the sequence.
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('read' as const), portfolio: fc.nat() }) },
 );
 
 /** Equal to 1e-9 relative; values within 1e-12 of zero on both sides count as equal (sums that cancel). */
@@ -346,6 +348,8 @@ describe('RiskBook properties', () => {
             if (op.quantity === 0) model.positions.delete(`${p}|${s}`);
             else model.positions.set(`${p}|${s}`, op.quantity);
             book.setPosition({ portfolio_id: p, symbol: s, quantity: op.quantity });
+          } else if (op.kind === 'read') {
+            book.metrics(model.portfolios[op.portfolio % model.portfolios.length].id);
           } else {
             const i = op.portfolio % model.portfolios.length;
             model.portfolios[i] = { ...model.portfolios[i], nav: op.nav };

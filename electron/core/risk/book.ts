@@ -7,6 +7,9 @@
 //  - per portfolio, its P&L on the same ring slots: pnl[slot] = sum_i MV[i] * r[i, slot].
 // A tick on symbol s changes MV[s] (weights use the latest price) and r[s, today]; every holder's
 // P&L moves by dMV * r[s, t] on each day plus today's correction: O(T) per holder, not O(T x positions).
+// That update waits until the holder's figures are read: a tick only notes, per holding, the market
+// value and return its P&L already includes, so ticks between two reads cost O(1) each and one O(T)
+// pass per symbol that moved (a busy feed ticks a portfolio several times between two recomputes).
 import type { Portfolio, Position } from '../../../shared/domain';
 import type { PositionRisk, RiskDetail, RiskMetrics, VarBacktest } from '../../../shared/metrics';
 import { isIsoDate } from '../book/csv';
@@ -40,9 +43,16 @@ export interface MetricsView {
 }
 
 /** Position j of portfolio p, listed under its symbol: a tick finds its holders and their quantities without a lookup. */
-interface Holder {
-  readonly p: PortfolioState;
-  j: number;
+class Holder {
+  /** True while ticks on the symbol are not yet in p's P&L; then the market value and today's return the P&L does include. */
+  pending = false;
+  mvBase = 0;
+  rBase = 0;
+
+  constructor(
+    readonly p: PortfolioState,
+    public j: number,
+  ) {}
 }
 
 class PortfolioState {
@@ -51,8 +61,15 @@ class PortfolioState {
   readonly qty: number[] = [];
   /** holderOf[j]: position j's entry in its symbol's holder list, once that index exists (its j is fixed up when positions move). */
   readonly holderOf: Holder[] = [];
+  /** Holdings with ticks not yet applied to pnl (see Holder.pending). */
+  readonly pendingHolders: Holder[] = [];
   cached: MetricsView | null = null;
   updates = 0;
+  /** Each position's market value, rewritten before each computation (sized to the positions). */
+  mv = new Float64Array(0);
+  /** The lookback's slots of pnl when they do not wrap, made once per window position (see RiskBook.lookback). */
+  pnlView: Float64Array | null = null;
+  pnlViewAt = -1;
   /** Where this portfolio's lower tail was last found (makes the next selection cheap; see computeMetrics). */
   readonly tail: TailHint = { tailBound: NaN };
 
@@ -96,7 +113,6 @@ export class RiskBook {
   private readonly holderIds: (readonly string[] | null)[];
   private readonly series: Float64Array;
   private readonly returns: Float64Array;
-  private mvScratch = new Float64Array(256);
 
   private constructor(
     table: PriceTable,
@@ -200,13 +216,14 @@ export class RiskBook {
     const rNew = hasReturn ? simpleReturn(price, this.prevRow[s]) : 0;
     const m = this.mult[s];
     for (const h of this.holders()[s]) {
-      const q = h.p.qty[h.j];
-      const mvOld = q * m * old;
-      const mvNew = q * m * price;
-      // Every day's P&L moves with the new market value; today's also with the new return.
-      this.addReturns(h.p.pnl, s, mvNew - mvOld);
-      if (hasReturn) h.p.pnl[lastSlot] += mvNew * (rNew - rOld);
-      this.touched(h.p);
+      // The first tick since the holder's P&L was last brought up to date notes what it includes.
+      if (!h.pending) {
+        h.pending = true;
+        h.mvBase = h.p.qty[h.j] * m * old;
+        h.rBase = rOld;
+        h.p.pendingHolders.push(h);
+      }
+      h.p.cached = null;
     }
     if (hasReturn) this.ret[base + lastSlot] = rNew;
     return rolled ? this.portfolioIds() : this.portfoliosHolding(symbol);
@@ -221,6 +238,8 @@ export class RiskBook {
     const j = p.sym.indexOf(s);
     const oldQ = j < 0 ? 0 : p.qty[j];
     if (oldQ === pos.quantity) return [];
+    // Pending ticks were noted at the old quantities (and release() moves positions).
+    this.applyPending(p);
     this.addReturns(p.pnl, s, (pos.quantity - oldQ) * this.mult[s] * this.lastRow[s]);
     if (j < 0) this.hold(p, s, pos.quantity);
     else if (pos.quantity === 0) this.release(p, j);
@@ -245,6 +264,7 @@ export class RiskBook {
   removePortfolio(id: string): void {
     const p = this.books.get(id);
     if (!p) return;
+    this.dropPending(p);
     while (p.sym.length > 0) this.release(p, p.sym.length - 1);
     this.books.delete(id);
   }
@@ -258,7 +278,8 @@ export class RiskBook {
   metrics(portfolioId: string): MetricsView {
     const p = this.get(portfolioId);
     if (!p.cached) {
-      const r = computeMetrics({ pnl: this.lookback(p.pnl), marketValues: this.marketValues(p), nav: p.info.nav }, this.opts, this.returns, p.tail);
+      this.applyPending(p);
+      const r = computeMetrics({ pnl: this.pnlLookback(p), marketValues: this.marketValues(p), nav: p.info.nav }, this.opts, this.returns, p.tail);
       p.cached = { metrics: r.metrics, null_reasons: r.null_reasons, as_of: this.latestDate(), observations: this.observations() };
     }
     return p.cached;
@@ -382,7 +403,7 @@ export class RiskBook {
     if (!this.holderIndex) {
       const index: Holder[][] = Array.from({ length: this.n }, () => []);
       for (const p of this.books.values()) {
-        for (let j = 0; j < p.sym.length; j++) index[p.sym[j]].push((p.holderOf[j] = { p, j }));
+        for (let j = 0; j < p.sym.length; j++) index[p.sym[j]].push((p.holderOf[j] = new Holder(p, j)));
       }
       this.holderIndex = index;
     }
@@ -392,7 +413,7 @@ export class RiskBook {
   private hold(p: PortfolioState, s: number, q: number): void {
     const j = p.sym.push(s) - 1;
     p.qty.push(q);
-    if (this.holderIndex) this.holderIndex[s].push((p.holderOf[j] = { p, j }));
+    if (this.holderIndex) this.holderIndex[s].push((p.holderOf[j] = new Holder(p, j)));
     this.holderIds[s] = null;
   }
 
@@ -417,6 +438,33 @@ export class RiskBook {
     if (++p.updates >= REBUILD_AFTER) this.rebuild(p);
   }
 
+  /**
+   * Brings p's P&L up to date with the ticks noted since: for each holding that moved,
+   * pnl[t] += (MV - MV_base) * r[s, t] on every day (today at the current return), and today also
+   * MV_base * (r_today - r_base), so today's term becomes MV * r_today.
+   */
+  private applyPending(p: PortfolioState): void {
+    const list = p.pendingHolders;
+    if (list.length === 0) return;
+    const lastSlot = this.stored > 0 ? (this.start + this.stored - 1) % this.cap : -1;
+    for (let k = 0; k < list.length; k++) {
+      const h = list[k];
+      const s = p.sym[h.j];
+      this.addReturns(p.pnl, s, p.qty[h.j] * this.mult[s] * this.lastRow[s] - h.mvBase);
+      if (lastSlot >= 0) p.pnl[lastSlot] += h.mvBase * (this.ret[s * this.cap + lastSlot] - h.rBase);
+      h.pending = false;
+    }
+    p.updates += list.length - 1;
+    list.length = 0;
+    this.touched(p);
+  }
+
+  /** Forgets p's pending ticks: its P&L is about to be rebuilt from the current prices. */
+  private dropPending(p: PortfolioState): void {
+    for (const h of p.pendingHolders) h.pending = false;
+    p.pendingHolders.length = 0;
+  }
+
   /** pnl[t] += x * r[s, t] over the lookback. */
   private addReturns(pnl: Float64Array, s: number, x: number): void {
     const { ret, a0, a1, b1 } = this;
@@ -427,6 +475,7 @@ export class RiskBook {
 
   /** Recomputes a portfolio's P&L over the lookback from its positions: O(T x positions). */
   private rebuild(p: PortfolioState): void {
+    this.dropPending(p);
     const { pnl, sym, qty } = p;
     const count = sym.length;
     const { ret, mult, lastRow: px, cap, a0, a1, b1 } = this;
@@ -458,14 +507,24 @@ export class RiskBook {
     p.cached = null;
   }
 
-  /** Each position's market value, in scratch space (allocating a typed array per call would cost more than the figures). */
+  /** Each position's market value, in the portfolio's own array (a typed array or a subarray made per call would cost more than the figures). */
   private marketValues(p: PortfolioState): Float64Array {
     const count = p.sym.length;
-    if (this.mvScratch.length < count) this.mvScratch = new Float64Array(2 * count);
-    const mv = this.mvScratch.subarray(0, count);
-    const { sym, qty } = p;
-    for (let j = 0; j < mv.length; j++) mv[j] = qty[j] * this.mult[sym[j]] * this.lastRow[sym[j]];
+    if (p.mv.length !== count) p.mv = new Float64Array(count);
+    const { sym, qty, mv } = p;
+    const { mult, lastRow } = this;
+    for (let j = 0; j < count; j++) mv[j] = qty[j] * mult[sym[j]] * lastRow[sym[j]];
     return mv;
+  }
+
+  /** A portfolio's P&L over the lookback; the view of its slots is kept until the window moves (a day rolls). */
+  private pnlLookback(p: PortfolioState): Float64Array {
+    if (this.b1 !== 0) return this.lookback(p.pnl);
+    if (p.pnlViewAt !== this.a0 || p.pnlView === null || p.pnlView.length !== this.a1 - this.a0) {
+      p.pnlView = p.pnl.subarray(this.a0, this.a1);
+      p.pnlViewAt = this.a0;
+    }
+    return p.pnlView;
   }
 
   /** The lookback part of a ring (a series, or one symbol's returns), in date order. A view when it does not wrap, else scratch. */
@@ -487,6 +546,8 @@ export class RiskBook {
 
   /** Appends a day that repeats every last close; its returns are 0 until ticks arrive. */
   private rollDay(date: string): void {
+    // Pending ticks belong to the day that ends: apply them while its slot is still today.
+    for (const p of this.books.values()) this.applyPending(p);
     this.dates.push(date);
     this.prevRow.set(this.lastRow);
     let slot: number;
