@@ -193,31 +193,42 @@ describe('Monitor: ticks', () => {
     timers.runDue();
     expect(Date.parse(of('p2').at(-1)!.timestamp)).toBe(t);
     timers.advance(5);
-    tick('CCC', 99); // p3 is due (quiet for a second) but the budget holds it until t + 32; p2, ticking again, waits a window
+    tick('CCC', 99); // p3 is due (quiet for a second) but the budget holds it until t + 32; p2 waits for its window
     timers.advance(100);
     expect(Date.parse(of('p3').at(-1)!.timestamp)).toBe(t + 32);
-    expect(Date.parse(of('p2').at(-1)!.timestamp)).toBe(t + 55);
+    expect(Date.parse(of('p2').at(-1)!.timestamp)).toBe(t + 50);
   });
 
-  it('a steadily ticking portfolio waits one window from the tick that finds it clean, so the next ticks share the recompute; no tick waits longer', () => {
+  it('a busy portfolio waits one window from the tick that finds it clean, so the next ticks share the recompute; a quiet one is recomputed at once; no tick waits longer than a window', () => {
     const { timers, tick, of, clock } = setup({ settings: { coalesceMs: 50 } });
     tick('BBB', 100);
     timers.advance(1_000);
-    const before = of('p3').length;
-    const sent: number[] = [];
-    for (let i = 0; i < 15; i++) {
-      sent.push(clock.now());
-      tick('CCC', 100 + i); // held by p2 and p3; p3 holds nothing else
-      timers.advance(20);
-    }
-    timers.advance(100);
-    const times = of('p3').slice(before).map((m) => Date.parse(m.timestamp));
-    // Quiet at first: at once. Then every tick that finds it clean starts a window of 50 ms, which
-    // the next two ticks (20 ms apart) join: 0, then 20 + 50, 80 + 50, 140 + 50, 200 + 50, 260 + 50.
-    const start = sent[0];
-    expect(times.map((x) => x - start)).toEqual([0, 70, 130, 190, 250, 310]);
+    /** Ticks CCC (held by p2 and p3; p3 holds nothing else) every `every` ms; returns p3's recompute times and the ticks' times. */
+    const ticking = (count: number, every: number) => {
+      const before = of('p3').length;
+      const sent: number[] = [];
+      for (let i = 0; i < count; i++) {
+        sent.push(clock.now());
+        tick('CCC', 100 + (sent.length % 7));
+        timers.advance(every);
+      }
+      timers.advance(100);
+      return { sent, times: of('p3').slice(before).map((m) => Date.parse(m.timestamp)) };
+    };
+    // Quiet (a tick every 400 ms, eight windows apart): every tick is recomputed at once.
+    const quiet = ticking(5, 400);
+    expect(quiet.times).toEqual(quiet.sent);
+    // Busy (every 20 ms): once the smoothed gap falls under three windows, a tick that finds p3
+    // clean starts a window of 50 ms that the next two ticks join: one recompute per three ticks.
+    const busy = ticking(40, 20);
+    const late = busy.times.slice(-6);
+    for (let i = 1; i < late.length; i++) expect(late[i] - late[i - 1]).toBe(60);
+    expect(busy.times.length).toBeLessThan(20);
     // Every tick is in the first snapshot at or after it, at most one window later.
-    for (const at of sent) expect(times.find((x) => x >= at)! - at).toBeLessThanOrEqual(50);
+    for (const at of [...quiet.sent, ...busy.sent]) {
+      const shown = [...quiet.times, ...busy.times].find((x) => x >= at)!;
+      expect(shown - at).toBeLessThanOrEqual(50);
+    }
   });
 
   it('counts ticks the book refuses: unknown symbols and ticks dated before the latest day', () => {

@@ -1,7 +1,9 @@
 // The live loop: keeps every portfolio's risk current as prices move.
 //  - A tick updates the book and marks the portfolios holding the symbol; each is recomputed at
-//    once if it was last computed more than `coalesceMs` ago, otherwise when that window ends,
-//    so a burst costs one recompute per portfolio per window, and a quiet tick shows at once.
+//    most once per `coalesceMs` window, so a burst costs one recompute per portfolio per window.
+//    A quiet portfolio is recomputed at once (a tick shows within a millisecond or two); a busy
+//    one (changes less than three windows apart on average) waits one window from the tick that
+//    finds it clean, so the ticks that follow share the recompute. No tick waits more than a window.
 //    Recomputing may take at most `recomputeShare` of the time; a heavier feed widens the windows
 //    rather than letting the event loop fall behind the feed.
 //  - A refresh cycle (every `cycleSeconds`) recomputes everything, persists one snapshot per
@@ -27,7 +29,7 @@ import { SimulatedFeed } from './simulated-feed';
 export interface MonitorSettings {
   /** A portfolio is recomputed at most once per this many ms (default 50). */
   coalesceMs?: number;
-  /** At most this share of a core goes to tick-driven recomputes (0 to 1, default 0.15): past it, coalescing windows widen. */
+  /** At most this share of a core goes to tick-driven recomputes (0 to 1, default 0.5): past it, coalescing windows widen. */
   recomputeShare?: number;
   /** A flush of due recomputes yields to incoming ticks after this many ms (default 10). */
   maxFlushMs?: number;
@@ -69,16 +71,17 @@ export interface ShockRequest {
 
 export const CYCLE_SECONDS_RANGE = [10, 300] as const;
 
-/** A portfolio dirtied again within this many windows of its last dirtying counts as busy (see markDirty). */
-const BUSY_WINDOWS = 4;
+/** A portfolio whose changes come on average less than this many windows apart is busy (see markDirty). */
+const BUSY_WINDOWS = 3;
 
 /** One portfolio's recompute bookkeeping. */
 interface Slot {
   readonly id: string;
   /** When its figures were last computed (the window counts from here). */
   computedAt: number;
-  /** When a change last found it clean. */
-  dirtiedAt: number;
+  /** When a change (a tick on a held symbol, a position) last reached it, and the smoothed time between changes. */
+  changedAt: number;
+  meanGap: number;
   /** When its pending recompute runs; Infinity when none is pending. */
   due: number;
 }
@@ -157,7 +160,7 @@ export class Monitor {
     if (!(Number.isFinite(staleSeconds) && staleSeconds > 0)) throw new InputError('--stale-seconds', null, null, `"${staleSeconds}" must be a number of seconds above 0`);
     this.staleMs = staleSeconds * 1000;
     if (!(Number.isFinite(this.coalesceMs) && this.coalesceMs >= 0)) throw new RangeError(`coalesceMs must be at least 0 (got ${this.coalesceMs})`);
-    this.recomputeShare = settings.recomputeShare ?? 0.15;
+    this.recomputeShare = settings.recomputeShare ?? 0.5;
     if (!(this.recomputeShare > 0 && this.recomputeShare <= 1)) throw new RangeError(`recomputeShare must be above 0 and at most 1 (got ${this.recomputeShare})`);
     this.maxFlushMs = settings.maxFlushMs ?? 10;
     this.stopwatch = deps.stopwatch ?? (() => performance.now());
@@ -384,7 +387,7 @@ export class Monitor {
   /** The portfolio's slot, made on first need (slots outlive a reload; a removed portfolio's goes). */
   private slotOf(id: string): Slot {
     let slot = this.slots.get(id);
-    if (!slot) this.slots.set(id, (slot = { id, computedAt: -Infinity, dirtiedAt: -Infinity, due: Infinity }));
+    if (!slot) this.slots.set(id, (slot = { id, computedAt: -Infinity, changedAt: -Infinity, meanGap: Infinity, due: Infinity }));
     return slot;
   }
 
@@ -403,14 +406,17 @@ export class Monitor {
     const window = this.coalesceMs;
     for (const id of ids) {
       const slot = this.slots.get(id);
-      // Unknown (removed meanwhile), or already waiting: its due time has not moved.
-      if (!slot || slot.due !== Infinity) continue;
-      // A portfolio dirtied again within a few windows is ticking steadily: its recompute waits a
-      // full window after this tick, so the ticks that follow share it (the fewest recomputes for a
-      // tick's worst wait of one window). A quiet one is recomputed at once, its window allowing.
-      const busy = now - slot.dirtiedAt < BUSY_WINDOWS * window;
-      slot.dirtiedAt = now;
-      slot.due = busy ? now + window : Math.max(now, slot.computedAt + window);
+      if (!slot) continue; // removed meanwhile
+      // How far apart its changes come, smoothed over the last few.
+      const gap = now - slot.changedAt;
+      slot.changedAt = now;
+      slot.meanGap = slot.meanGap < Infinity ? 0.75 * slot.meanGap + 0.25 * gap : gap;
+      // Already waiting: its due time has not moved.
+      if (slot.due !== Infinity) continue;
+      // A busy portfolio waits a full window after the change that finds it clean, so the changes
+      // that follow share its recompute: the fewest recomputes for a worst wait of one window.
+      // Otherwise it is recomputed at once, its window allowing.
+      slot.due = slot.meanGap < BUSY_WINDOWS * window ? now + window : Math.max(now, slot.computedAt + window);
       this.pending.add(slot);
       if (slot.due < earliest) earliest = slot.due;
     }
