@@ -181,7 +181,15 @@ export function computeMetrics(p: PortfolioFigures, opts: RiskOptions, returns: 
       top5: figure(reasons, 'concentration_risk.top5', exp.gross > 0 ? exp.top5 : null, n === 0 ? NO_POSITIONS : NO_GROSS),
     },
   };
-  return { metrics, null_reasons: reasons };
+  return { metrics, null_reasons: hasKeys(reasons) ? reasons : NO_NULL_REASONS };
+}
+
+/** The null_reasons of a portfolio with every figure computed: one shared object, so the snapshots kept live hold one object less each. */
+const NO_NULL_REASONS: NullReasons = Object.freeze({});
+
+function hasKeys(o: object): boolean {
+  for (const _ in o) return true;
+  return false;
 }
 
 /**
