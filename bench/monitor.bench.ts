@@ -260,12 +260,13 @@ async function main(): Promise<void> {
     };
     const costs = child('costs') as ReturnType<typeof engineCosts>;
     console.log('  engine cost (CPU time, this machine)');
-    report('apply one tick (all holders\' P&L series)', `${costs.tickUs.toFixed(0)} us`);
-    report('recompute one portfolio (every metric)', `${costs.recomputeUs.toFixed(0)} us`);
+    report('note one tick for its holders (P&L update deferred)', `${costs.tickUs.toFixed(1)} us`);
+    report('recompute one portfolio (its P&L update + every metric)', `${costs.recomputeUs.toFixed(1)} us`);
     report('portfolios holding a ticked symbol (mean)', costs.holders.toFixed(0));
-    print('1,000 ticks/s, defaults (window 50 ms, recompute share 0.15)', child('run', '1000', '3', '20', '50', '0.15'), true);
-    print('1,000 ticks/s, window 10 ms, recompute share 0.3 (fresher, more CPU)', child('run', '1000', '3', '20', '10', '0.3'), false);
-    print('20 ticks/s, defaults (ticks rarely meet the window)', child('run', '20', '2', '10', '50', '0.15'), false);
+    print('1,000 ticks/s, defaults (window 50 ms, recompute budget half a core)', child('run', '1000', '3', '20', '50', '0.5'), true);
+    print('1,000 ticks/s, --coalesce-ms 7 (fresher, more CPU)', child('run', '1000', '3', '20', '7', '0.5'), true);
+    print('1,000 ticks/s, --coalesce-ms 7, budget a whole core (the engine unthrottled)', child('run', '1000', '3', '20', '7', '1'), false);
+    print('20 ticks/s, defaults (a quiet feed)', child('run', '20', '2', '10', '50', '0.5'), false);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

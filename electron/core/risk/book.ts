@@ -61,8 +61,9 @@ class PortfolioState {
   readonly qty: number[] = [];
   /** holderOf[j]: position j's entry in its symbol's holder list, once that index exists (its j is fixed up when positions move). */
   readonly holderOf: Holder[] = [];
-  /** Holdings with ticks not yet applied to pnl (see Holder.pending). */
+  /** Holdings with ticks not yet applied to pnl (see Holder.pending): the first pendingCount entries (the array is reused, never shrunk). */
   readonly pendingHolders: Holder[] = [];
+  pendingCount = 0;
   cached: MetricsView | null = null;
   updates = 0;
   /** Each position's market value, rewritten before each computation (sized to the positions). */
@@ -221,7 +222,7 @@ export class RiskBook {
         h.pending = true;
         h.mvBase = h.p.qty[h.j] * m * old;
         h.rBase = rOld;
-        h.p.pendingHolders.push(h);
+        h.p.pendingHolders[h.p.pendingCount++] = h;
       }
       h.p.cached = null;
     }
@@ -445,24 +446,25 @@ export class RiskBook {
    */
   private applyPending(p: PortfolioState): void {
     const list = p.pendingHolders;
-    if (list.length === 0) return;
+    const count = p.pendingCount;
+    if (count === 0) return;
     const lastSlot = this.stored > 0 ? (this.start + this.stored - 1) % this.cap : -1;
-    for (let k = 0; k < list.length; k++) {
+    for (let k = 0; k < count; k++) {
       const h = list[k];
       const s = p.sym[h.j];
       this.addReturns(p.pnl, s, p.qty[h.j] * this.mult[s] * this.lastRow[s] - h.mvBase);
       if (lastSlot >= 0) p.pnl[lastSlot] += h.mvBase * (this.ret[s * this.cap + lastSlot] - h.rBase);
       h.pending = false;
     }
-    p.updates += list.length - 1;
-    list.length = 0;
+    p.updates += count - 1;
+    p.pendingCount = 0;
     this.touched(p);
   }
 
   /** Forgets p's pending ticks: its P&L is about to be rebuilt from the current prices. */
   private dropPending(p: PortfolioState): void {
-    for (const h of p.pendingHolders) h.pending = false;
-    p.pendingHolders.length = 0;
+    for (let k = 0; k < p.pendingCount; k++) p.pendingHolders[k].pending = false;
+    p.pendingCount = 0;
   }
 
   /** pnl[t] += x * r[s, t] over the lookback. */
