@@ -32,6 +32,12 @@ function coalesceMs(value: string): number {
   return n;
 }
 
+function recomputeBudget(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0.05 || n > 1) throw new InvalidArgumentError('must be a share of one core from 0.05 to 1');
+  return n;
+}
+
 function cycleSeconds(value: string): number {
   const n = Number(value);
   if (!Number.isFinite(n) || n < 10 || n > 300) throw new InvalidArgumentError('must be a number of seconds from 10 to 300');
@@ -50,6 +56,7 @@ interface ServeOptions {
   cycleSeconds: number;
   staleSeconds: number;
   coalesceMs: number;
+  recomputeBudget: number;
   jwtSecret?: string;
   allowOrigin: string[];
 }
@@ -119,6 +126,7 @@ export function buildCli(): Command {
     .addOption(new Option('--ticks-per-second <n>', 'simulated feed: ticks per second across the book (default 20)').argParser(nonNegativeNumber))
     .addOption(new Option('--cycle-seconds <n>', 'seconds between refresh cycles that store a snapshot per portfolio (10-300)').argParser(cycleSeconds).default(30))
     .addOption(new Option('--coalesce-ms <n>', 'live recomputes run at most this often per portfolio (0-1000 ms); lower is fresher and costs more CPU').argParser(coalesceMs).default(50))
+    .addOption(new Option('--recompute-budget <share>', 'share of one core live recomputes may take (0.05-1); past it the coalescing windows widen').argParser(recomputeBudget).default(0.5))
     .addOption(new Option('--stale-seconds <n>', 'mark a portfolio stale when a held symbol or the feed is silent this long').argParser(positiveNumber).default(120))
     .addOption(new Option('--jwt-secret <secret>', 'HS256 secret for API tokens (prefer the environment variable: flags show in ps)').env('WEBSOCKET_JWT_SECRET'))
     .addOption(new Option('--allow-origin <origins...>', 'browser origins besides this server allowed to call the API (e.g. https://dash.example.com)').default([]))
@@ -158,7 +166,7 @@ export function buildCli(): Command {
           demo: opts.demo,
           logger,
           feed: { url: opts.feed, replay: opts.replay ? { file: opts.replay, speed: opts.speed } : undefined, ticksPerSecond: opts.ticksPerSecond },
-          monitor: { cycleSeconds: opts.cycleSeconds, staleSeconds: opts.staleSeconds, coalesceMs: opts.coalesceMs, redisUrl: env.redisUrl, cacheSeconds: env.cacheSeconds },
+          monitor: { cycleSeconds: opts.cycleSeconds, staleSeconds: opts.staleSeconds, coalesceMs: opts.coalesceMs, recomputeShare: opts.recomputeBudget, redisUrl: env.redisUrl, cacheSeconds: env.cacheSeconds },
         });
       } catch (err) {
         fail(err);

@@ -48,6 +48,8 @@ describe('risk-desk serve: feeds', () => {
     [['--cycle-seconds', '5'], /--cycle-seconds.*from 10 to 300/],
     [['--coalesce-ms', '-1'], /--coalesce-ms.*from 0 to 1000/],
     [['--coalesce-ms', 'soon'], /--coalesce-ms.*from 0 to 1000/],
+    [['--recompute-budget', '0'], /--recompute-budget.*from 0.05 to 1/],
+    [['--recompute-budget', '1.5'], /--recompute-budget.*from 0.05 to 1/],
     [['--speed', '60'], /--speed applies only with --replay/],
     [['--feed', 'http://example.test/feed'], /expected ws:\/\/, wss:\/\/, redis:\/\/ or rediss:\/\//],
     [['--feed', 'ws://127.0.0.1:1/x', '--replay', 'x.csv'], /either --feed or --replay/],
@@ -55,6 +57,12 @@ describe('risk-desk serve: feeds', () => {
     const r = run('serve', '--db', path.join(tmp.dir, 'flags.db'), ...args);
     expect(r.code).not.toBe(0);
     expect(r.stderr).toMatch(message);
+  });
+
+  it('passes --coalesce-ms and --recompute-budget to the live loop, which logs them at start', async () => {
+    const out = await serveUntil(['--db', path.join(tmp.dir, 'live-flags.db'), '--coalesce-ms', '5', '--recompute-budget', '1'], /monitor started/);
+    const started = JSON.parse(out.split('\n').find((l) => l.includes('monitor started'))!);
+    expect(started).toMatchObject({ coalesce_ms: 5, recompute_budget: 1 });
   });
 
   it('never prints the password of a feed URL, while it retries', async () => {

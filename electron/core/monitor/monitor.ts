@@ -189,7 +189,7 @@ export class Monitor {
     this.scheduleCycle();
     this.scheduleHousekeeping();
     this.retentionRun = this.runRetention();
-    this.logger.info({ feed: this.deps.feed.status().source, kind: this.deps.feed.kind, portfolios: this.holdings.size, cycle_ms: this.cycleMs }, 'monitor started');
+    this.logger.info({ feed: this.deps.feed.status().source, kind: this.deps.feed.kind, portfolios: this.holdings.size, cycle_ms: this.cycleMs, coalesce_ms: this.coalesceMs, recompute_budget: this.recomputeShare }, 'monitor started');
   }
 
   /** Stops the feed and every timer, saves unsaved live closes and closes the cache. */
