@@ -12,6 +12,9 @@ let applied = false;
  * in the young generation they die in cheap scavenges: in bench/monitor.bench.ts (7 ms window)
  * full collections fell from 17 to 4 in 20 s and the p99 latency from 18-20 ms to 12 ms.
  * V8 reads the flag when it decides, so setting it at run time takes effect; idempotent.
+ * Only this flag is set here: collector flags changed at run time can abort V8 (tried:
+ * `--single-threaded-gc` set after start failed a CHECK in the next collection). Flags that must
+ * be set at launch are documented in docs/performance.md instead.
  */
 export function keepShortLivedObjectsYoung(): void {
   if (applied) return;
