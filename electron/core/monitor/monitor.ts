@@ -393,9 +393,8 @@ export class Monitor {
     return slot;
   }
 
-  private unpend(id: string): void {
-    const slot = this.slots.get(id);
-    if (slot && slot.due !== Infinity) {
+  private unpend(slot: Slot): void {
+    if (slot.due !== Infinity) {
       this.pending.delete(slot);
       slot.due = Infinity;
     }
@@ -450,9 +449,8 @@ export class Monitor {
     for (const slot of this.pending) {
       const due = slot.due;
       if (due <= now) {
-        this.pending.delete(slot);
-        slot.due = Infinity;
-        this.publish(slot.id, now, timestamp, slot);
+        this.unpend(slot);
+        this.publish(slot, now, timestamp);
         published++;
         if (this.clock.now() - now >= this.maxFlushMs) {
           sliced = true;
@@ -468,9 +466,10 @@ export class Monitor {
   }
 
   /** Computes, caches and emits one portfolio's snapshot. */
-  private publish(id: string, now: number, timestamp = new Date(now).toISOString(), slot = this.slots.get(id)): RiskSnapshot | undefined {
+  private publish(slot: Slot, now: number, timestamp = new Date(now).toISOString()): RiskSnapshot | undefined {
     const book = this.book;
-    if (!book || !slot) return undefined;
+    if (!book) return undefined;
+    const id = slot.id;
     const started = this.stopwatch();
     let snapshot: RiskSnapshot;
     try {
@@ -527,9 +526,10 @@ export class Monitor {
       try {
         const sliceStart = this.clock.now();
         while (i < ids.length) {
-          const id = ids[i++];
-          this.unpend(id);
-          const snapshot = this.publish(id, this.clock.now());
+          const slot = this.slots.get(ids[i++]);
+          if (!slot) continue;
+          this.unpend(slot);
+          const snapshot = this.publish(slot, this.clock.now());
           if (snapshot) snapshots.push(snapshot);
           if (sliced && i < ids.length && this.clock.now() - sliceStart >= this.maxFlushMs) {
             this.cycleSliceTimer = this.timers.setTimeout(step, 0);
@@ -676,7 +676,8 @@ export class Monitor {
     for (const id of before) {
       if (!this.holdings.has(id)) {
         this.cache.delete(id);
-        this.unpend(id);
+        const slot = this.slots.get(id);
+        if (slot) this.unpend(slot);
         this.slots.delete(id);
       }
     }

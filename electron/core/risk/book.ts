@@ -434,9 +434,11 @@ export class RiskBook {
     if (this.holderIndex) p.holderOf.pop();
   }
 
-  private touched(p: PortfolioState): void {
+  /** Its figures are out of date after `changes` incremental updates of its P&L; past REBUILD_AFTER of them, the P&L is rebuilt. */
+  private touched(p: PortfolioState, changes = 1): void {
     p.cached = null;
-    if (++p.updates >= REBUILD_AFTER) this.rebuild(p);
+    p.updates += changes;
+    if (p.updates >= REBUILD_AFTER) this.rebuild(p);
   }
 
   /**
@@ -456,9 +458,8 @@ export class RiskBook {
       if (lastSlot >= 0) p.pnl[lastSlot] += h.mvBase * (this.ret[s * this.cap + lastSlot] - h.rBase);
       h.pending = false;
     }
-    p.updates += count - 1;
     p.pendingCount = 0;
-    this.touched(p);
+    this.touched(p, count);
   }
 
   /** Forgets p's pending ticks: its P&L is about to be rebuilt from the current prices. */
