@@ -79,7 +79,8 @@ describe('risk-desk serve: feeds', () => {
     const pos = writeFile(tmp.dir, 'pos.csv', 'portfolio_id,symbol,quantity\np1,AAPL,300\np1,MSFT,200\n');
     expect(run('import', '--db', db, '--prices', prices, '--portfolios', pf, '--positions', pos).code).toBe(0);
     const replay = writeFile(tmp.dir, 'next.csv', 'date,symbol,close\n2026-01-06,AAPL,104\n2026-01-06,MSFT,198\n2026-01-07,AAPL,103\n2026-01-07,MSFT,205\n');
-    const out = await serveUntil(['--db', db, '--no-demo', '--replay', replay, '--speed', String(4 * 86_400)], /replay finished/);
+    // The replay starts with the desk, before the server listens: wait for both lines, in either order.
+    const out = await serveUntil(['--db', db, '--no-demo', '--replay', replay, '--speed', String(4 * 86_400)], /replay finished[\s\S]*listening on|listening on[\s\S]*replay finished/);
     expect(out).toMatch(/listening on http:\/\//);
     expect(out).toMatch(/"kind":"replay"/);
     expect(out).not.toMatch(/"level":50/);
