@@ -286,6 +286,24 @@ describe('Monitor: stale data', () => {
     expect(monitor.latest('p2')!.stale).toBe(false);
   });
 
+  it('clears the flag when a silent symbol speaks again at an unchanged price (no recompute follows)', () => {
+    const { timers, tick, monitor, store, metrics } = setup({ settings: { staleSeconds: 10 } });
+    const cccClose = store.book.listPrices().filter((r) => r.symbol === 'CCC').at(-1)!.close;
+    for (let s = 0; s < 12; s += 2) {
+      tick('AAA', 100 + s);
+      tick('BBB', 200 + s);
+      timers.advance(2_000);
+    }
+    expect(monitor.latest('p3')!.stale).toBe(true);
+    const before = metrics.length;
+    const recomputes = monitor.recomputeCount();
+    tick('CCC', cccClose);
+    timers.advance(1_000);
+    expect(monitor.recomputeCount()).toBe(recomputes);
+    expect(monitor.latest('p3')!.stale).toBe(false);
+    expect(metrics.slice(before).filter((m) => m.portfolio_id === 'p3').map((m) => m.stale)).toEqual([false]);
+  });
+
   it('marks everything stale when the feed goes silent, and reports the feed stale until it speaks', () => {
     const { timers, tick, monitor, feedEvents } = setup({ settings: { staleSeconds: 10 } });
     tick('AAA', 101);
