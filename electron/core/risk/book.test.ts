@@ -206,6 +206,19 @@ describe('RiskBook live updates', () => {
     expect(book.latestDate()).toBe('2026-01-09');
   });
 
+  it('market values follow ticks through reads, the detail view and position changes', () => {
+    const book = smallBook();
+    expect(book.metrics('derived').metrics.gross_exposure).toBe(1969);
+    book.applyTick('A', 110, '2026-01-09'); // A: 108.9 -> 110, MV 1,100
+    expect(book.metrics('derived').metrics.gross_exposure).toBeCloseTo(1980, 9);
+    book.applyTick('B', 45, '2026-01-09'); // B: 44 -> 45, MV -900
+    book.detail('derived'); // rebuilds the P&L from prices, dropping the pending tick
+    expect(book.metrics('derived').metrics.gross_exposure).toBeCloseTo(2000, 9);
+    book.setPosition({ portfolio_id: 'derived', symbol: 'A', quantity: 20 });
+    book.applyTick('A', 100, '2026-01-09');
+    expect(book.metrics('derived').metrics.net_exposure).toBeCloseTo(2000 - 900, 9);
+  });
+
   it('a tick on a new date rolls the day, carrying every other price forward', () => {
     const book = smallBook({ window: 4 });
     expect(book.applyTick('B', 44 * 1.1, '2026-01-12')).toEqual(['given', 'derived', 'empty']);
@@ -300,7 +313,7 @@ const bookArb = fc
     return { dates, symbols: syms, closes, portfolios: pfs, positions };
   });
 
-type Op = { kind: 'tick'; symbol: number; move: number; roll: boolean } | { kind: 'position'; portfolio: number; symbol: number; quantity: number } | { kind: 'nav'; portfolio: number; nav: number | null } | { kind: 'read'; portfolio: number };
+type Op = { kind: 'tick'; symbol: number; move: number; roll: boolean } | { kind: 'position'; portfolio: number; symbol: number; quantity: number } | { kind: 'nav'; portfolio: number; nav: number | null } | { kind: 'read'; portfolio: number } | { kind: 'detail'; portfolio: number };
 
 const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 6, arbitrary: fc.record({ kind: fc.constant('tick' as const), symbol: fc.nat(), move: fc.double({ min: -0.1, max: 0.1, noNaN: true }), roll: fc.boolean() }) },
@@ -308,6 +321,8 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('nav' as const), portfolio: fc.nat(), nav: fc.option(fc.integer({ min: 1_000, max: 100_000 }), { nil: null }) }) },
   // A read between ticks: applies the ticks a portfolio has pending, at any point of the sequence.
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('read' as const), portfolio: fc.nat() }) },
+  // The detail view rebuilds a portfolio's P&L from the prices, dropping the ticks it has pending.
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('detail' as const), portfolio: fc.nat() }) },
 );
 
 /** Equal to 1e-9 relative; values within 1e-12 of zero on both sides count as equal (sums that cancel). */
@@ -350,6 +365,8 @@ describe('RiskBook properties', () => {
             book.setPosition({ portfolio_id: p, symbol: s, quantity: op.quantity });
           } else if (op.kind === 'read') {
             book.metrics(model.portfolios[op.portfolio % model.portfolios.length].id);
+          } else if (op.kind === 'detail') {
+            book.detail(model.portfolios[op.portfolio % model.portfolios.length].id);
           } else {
             const i = op.portfolio % model.portfolios.length;
             model.portfolios[i] = { ...model.portfolios[i], nav: op.nav };
@@ -367,7 +384,7 @@ describe('RiskBook properties', () => {
           expect(Object.keys(a.null_reasons).sort()).toEqual(Object.keys(b.null_reasons).sort());
         }
       }),
-      { numRuns: 150 },
+      { numRuns: 500 },
     );
   });
 

@@ -42,7 +42,7 @@ export interface MetricsView {
   observations: number;
 }
 
-/** Position j of portfolio p, listed under its symbol: a tick finds its holders and their quantities without a lookup. */
+/** Position j of portfolio p in symbol s, listed under s: a tick finds its holders and their quantities without a lookup. */
 class Holder {
   /** True while ticks on the symbol are not yet in p's P&L; then the market value and today's return the P&L does include. */
   pending = false;
@@ -52,6 +52,7 @@ class Holder {
   constructor(
     readonly p: PortfolioState,
     public j: number,
+    readonly s: number,
   ) {}
 }
 
@@ -66,8 +67,12 @@ class PortfolioState {
   pendingCount = 0;
   cached: MetricsView | null = null;
   updates = 0;
-  /** Each position's market value, rewritten before each computation (sized to the positions). */
+  /**
+   * Each position's market value (sized to the positions). Kept current where prices move (a
+   * holding's pending ticks are applied); rewritten in full only after positions change (mvStale).
+   */
   mv = new Float64Array(0);
+  mvStale = true;
   /** The lookback's slots of pnl when they do not wrap, made once per window position (see RiskBook.lookback). */
   pnlView: Float64Array | null = null;
   pnlViewAt = -1;
@@ -244,7 +249,10 @@ export class RiskBook {
     this.addReturns(p.pnl, s, (pos.quantity - oldQ) * this.mult[s] * this.lastRow[s]);
     if (j < 0) this.hold(p, s, pos.quantity);
     else if (pos.quantity === 0) this.release(p, j);
-    else p.qty[j] = pos.quantity;
+    else {
+      p.qty[j] = pos.quantity;
+      p.mvStale = true;
+    }
     this.touched(p);
     return [p.info.id];
   }
@@ -404,7 +412,7 @@ export class RiskBook {
     if (!this.holderIndex) {
       const index: Holder[][] = Array.from({ length: this.n }, () => []);
       for (const p of this.books.values()) {
-        for (let j = 0; j < p.sym.length; j++) index[p.sym[j]].push((p.holderOf[j] = new Holder(p, j)));
+        for (let j = 0; j < p.sym.length; j++) index[p.sym[j]].push((p.holderOf[j] = new Holder(p, j, p.sym[j])));
       }
       this.holderIndex = index;
     }
@@ -414,7 +422,8 @@ export class RiskBook {
   private hold(p: PortfolioState, s: number, q: number): void {
     const j = p.sym.push(s) - 1;
     p.qty.push(q);
-    if (this.holderIndex) this.holderIndex[s].push((p.holderOf[j] = new Holder(p, j)));
+    p.mvStale = true;
+    if (this.holderIndex) this.holderIndex[s].push((p.holderOf[j] = new Holder(p, j, s)));
     this.holderIds[s] = null;
   }
 
@@ -423,6 +432,7 @@ export class RiskBook {
     const s = p.sym[j];
     if (this.holderIndex) removeItem(this.holderIndex[s], p.holderOf[j]);
     this.holderIds[s] = null;
+    p.mvStale = true;
     const last = p.sym.length - 1;
     if (j !== last) {
       p.sym[j] = p.sym[last];
@@ -444,18 +454,22 @@ export class RiskBook {
   /**
    * Brings p's P&L up to date with the ticks noted since: for each holding that moved,
    * pnl[t] += (MV - MV_base) * r[s, t] on every day (today at the current return), and today also
-   * MV_base * (r_today - r_base), so today's term becomes MV * r_today.
+   * MV_base * (r_today - r_base), so today's term becomes MV * r_today. The holding's market value
+   * is stored too (the only place a price change reaches it).
    */
   private applyPending(p: PortfolioState): void {
     const list = p.pendingHolders;
     const count = p.pendingCount;
     if (count === 0) return;
     const lastSlot = this.stored > 0 ? (this.start + this.stored - 1) % this.cap : -1;
+    const { mv, mvStale } = p;
     for (let k = 0; k < count; k++) {
       const h = list[k];
-      const s = p.sym[h.j];
-      this.addReturns(p.pnl, s, p.qty[h.j] * this.mult[s] * this.lastRow[s] - h.mvBase);
+      const { s, j } = h;
+      const value = p.qty[j] * this.mult[s] * this.lastRow[s];
+      this.addReturns(p.pnl, s, value - h.mvBase);
       if (lastSlot >= 0) p.pnl[lastSlot] += h.mvBase * (this.ret[s * this.cap + lastSlot] - h.rBase);
+      if (!mvStale) mv[j] = value;
       h.pending = false;
     }
     p.pendingCount = 0;
@@ -479,6 +493,7 @@ export class RiskBook {
   /** Recomputes a portfolio's P&L over the lookback from its positions: O(T x positions). */
   private rebuild(p: PortfolioState): void {
     this.dropPending(p);
+    p.mvStale = true;
     const { pnl, sym, qty } = p;
     const count = sym.length;
     const { ret, mult, lastRow: px, cap, a0, a1, b1 } = this;
@@ -510,13 +525,19 @@ export class RiskBook {
     p.cached = null;
   }
 
-  /** Each position's market value, in the portfolio's own array (a typed array or a subarray made per call would cost more than the figures). */
+  /**
+   * Each position's market value, in the portfolio's own array (a typed array or a subarray made per
+   * call would cost more than the figures). Call after applyPending; rewritten only when positions
+   * changed: rewriting all 50 on every recompute was ~6% of the live loop.
+   */
   private marketValues(p: PortfolioState): Float64Array {
+    if (!p.mvStale) return p.mv;
     const count = p.sym.length;
     if (p.mv.length !== count) p.mv = new Float64Array(count);
     const { sym, qty, mv } = p;
     const { mult, lastRow } = this;
     for (let j = 0; j < count; j++) mv[j] = qty[j] * mult[sym[j]] * lastRow[sym[j]];
+    p.mvStale = false;
     return mv;
   }
 
