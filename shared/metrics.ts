@@ -79,6 +79,13 @@ export function readMetric(metrics: RiskMetrics, path: MetricPath): MetricValue 
   return metrics[path as ScalarMetric];
 }
 
+/** Writes a metric by contract path. */
+export function setMetric(metrics: RiskMetrics, path: MetricPath, value: MetricValue): void {
+  if (path.startsWith('concentration_risk.')) {
+    metrics.concentration_risk[path.slice('concentration_risk.'.length) as ConcentrationMetric] = value;
+  } else metrics[path as ScalarMetric] = value;
+}
+
 /** How the dashboard labels and formats each metric. `kind` picks the unit. */
 export const METRIC_INFO: Record<MetricPath, { label: string; kind: 'return' | 'amount' | 'ratio' | 'share' | 'count' }> = {
   var_95: { label: 'VaR 95%', kind: 'return' },

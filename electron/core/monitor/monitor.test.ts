@@ -8,6 +8,7 @@ import { type RiskMetrics, type RiskSnapshot, SCALAR_METRICS } from '../../../sh
 import { EventBus } from '../events';
 import { ManualClock, ManualTimers } from '../ports';
 import { RiskBook } from '../risk/book';
+import { figuresOf } from '../risk/metrics';
 import { Store } from '../store/store';
 import { captureLogger, tempDir, writeFile } from '../testing';
 import type { Feed, FeedKind } from './feed';
@@ -89,9 +90,13 @@ const lastClose = (symbol: string) => testPrices().filter((r) => r.symbol === sy
 describe('snapshotOf', () => {
   it('copies every metric of the contract, each to its own field, and the meta fields', () => {
     const metrics = Object.fromEntries(SCALAR_METRICS.map((m, i) => [m, i + 0.5])) as unknown as RiskMetrics;
-    metrics.concentration_risk = { max_position: 0.1, hhi: 0.2, effective_positions: 5, top5: 0.6 };
-    const reasons = { calmar_ratio: 'why' };
-    const s = snapshotOf('p1', metrics, '2026-01-05', 252, reasons, '2026-01-05T15:00:00.000Z', true);
+    metrics.concentration_risk = { max_position: 0.1, hhi: null, effective_positions: 5, top5: -0 };
+    metrics.calmar_ratio = null;
+    const reasons = { calmar_ratio: 'why', 'concentration_risk.hhi': 'why not' };
+    const s = snapshotOf('p1', figuresOf(metrics), '2026-01-05', 252, reasons, '2026-01-05T15:00:00.000Z', true);
+    expect(s.calmar_ratio).toBeNull();
+    expect(s.concentration_risk.hhi).toBeNull();
+    expect(Object.is(s.concentration_risk.top5, -0)).toBe(true);
     expect(s).toEqual({ ...metrics, portfolio_id: 'p1', as_of: '2026-01-05', observations: 252, null_reasons: reasons, timestamp: '2026-01-05T15:00:00.000Z', stale: true });
     expect(RiskSnapshotSchema.safeParse(s).success).toBe(true);
   });

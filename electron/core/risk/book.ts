@@ -16,7 +16,7 @@ import { isIsoDate } from '../book/csv';
 import { InputError, type PriceTable } from '../book/types';
 import { backtestHistoricalVar } from './backtest';
 import { correlationMatrix, historicalComponentVar, orderOfDays, parametricComponentVar } from './component';
-import { type NullReasons, type RiskOptions, type TailHint, computeMetrics, navOf, navProblem, resolveRiskOptions } from './metrics';
+import { FIGURE_COUNT, type NullReasons, type RiskOptions, type TailHint, computeFigures, metricsOf, navOf, navProblem, resolveRiskOptions } from './metrics';
 import { TAIL_95, TAIL_99, Z_95, Z_99 } from './stats';
 
 export type { RiskOptions } from './metrics';
@@ -42,6 +42,18 @@ export interface MetricsView {
   observations: number;
 }
 
+/**
+ * A portfolio's current figures as the book keeps them: a vector in METRIC_PATHS order, NaN where
+ * a figure is null (see metrics.ts FIGURE). The book's own objects, updated in place: valid until
+ * the portfolio next changes, so a caller copies what it keeps.
+ */
+export interface FiguresView {
+  readonly values: Float64Array;
+  readonly null_reasons: NullReasons;
+  readonly as_of: string;
+  readonly observations: number;
+}
+
 /** Position j of portfolio p in symbol s, listed under s: a tick finds its holders and their quantities without a lookup. */
 class Holder {
   /** True while ticks on the symbol are not yet in p's P&L; then the market value and today's return the P&L does include. */
@@ -65,7 +77,10 @@ class PortfolioState {
   /** Holdings with ticks not yet applied to pnl (see Holder.pending): the first pendingCount entries (the array is reused, never shrunk). */
   readonly pendingHolders: Holder[] = [];
   pendingCount = 0;
-  cached: MetricsView | null = null;
+  /** Its figures, current while `fresh` (a tick, position or NAV change clears it). */
+  readonly figures = new Float64Array(FIGURE_COUNT);
+  readonly view: { values: Float64Array; null_reasons: NullReasons; as_of: string; observations: number } = { values: this.figures, null_reasons: {}, as_of: '', observations: 0 };
+  fresh = false;
   updates = 0;
   /**
    * Each position's market value (sized to the positions). Kept current where prices move (a
@@ -229,7 +244,7 @@ export class RiskBook {
         h.rBase = rOld;
         h.p.pendingHolders[h.p.pendingCount++] = h;
       }
-      h.p.cached = null;
+      h.p.fresh = false;
     }
     if (hasReturn) this.ret[base + lastSlot] = rNew;
     return rolled ? this.portfolioIds() : this.portfoliosHolding(symbol);
@@ -263,7 +278,7 @@ export class RiskBook {
     const p = this.books.get(info.id);
     if (p) {
       p.info = { ...info };
-      p.cached = null;
+      p.fresh = false;
     } else {
       this.addPortfolio(info, new Float64Array(this.cap));
     }
@@ -283,15 +298,27 @@ export class RiskBook {
     for (const p of this.books.values()) this.rebuild(p);
   }
 
-  /** Current figures, cached until a tick, position or NAV change touches the portfolio. */
+  /** Current figures as a RiskMetrics object (made on each call; see figures()). */
   metrics(portfolioId: string): MetricsView {
+    const f = this.figures(portfolioId);
+    return { metrics: metricsOf(f.values), null_reasons: f.null_reasons, as_of: f.as_of, observations: f.observations };
+  }
+
+  /**
+   * Current figures, kept until a tick, position or NAV change touches the portfolio: the live
+   * loop's read, which allocates nothing (see FiguresView).
+   */
+  figures(portfolioId: string): FiguresView {
     const p = this.get(portfolioId);
-    if (!p.cached) {
+    if (!p.fresh) {
       this.applyPending(p);
-      const r = computeMetrics({ pnl: this.pnlLookback(p), marketValues: this.marketValues(p), nav: p.info.nav }, this.opts, this.returns, p.tail);
-      p.cached = { metrics: r.metrics, null_reasons: r.null_reasons, as_of: this.latestDate(), observations: this.observations() };
+      const view = p.view;
+      view.null_reasons = computeFigures({ pnl: this.pnlLookback(p), marketValues: this.marketValues(p), nav: p.info.nav }, this.opts, p.figures, this.returns, p.tail);
+      view.as_of = this.latestDate();
+      view.observations = this.observations();
+      p.fresh = true;
     }
-    return p.cached;
+    return p.view;
   }
 
   /** Positions with component VaR, the holdings' correlation and the VaR backtest (computed on demand). */
@@ -446,7 +473,7 @@ export class RiskBook {
 
   /** Its figures are out of date after `changes` incremental updates of its P&L; past REBUILD_AFTER of them, the P&L is rebuilt. */
   private touched(p: PortfolioState, changes = 1): void {
-    p.cached = null;
+    p.fresh = false;
     p.updates += changes;
     if (p.updates >= REBUILD_AFTER) this.rebuild(p);
   }
@@ -522,7 +549,7 @@ export class RiskBook {
     }
     for (; j < count; j++) this.addReturns(pnl, sym[j], qty[j] * mult[sym[j]] * px[sym[j]]);
     p.updates = 0;
-    p.cached = null;
+    p.fresh = false;
   }
 
   /**
@@ -583,7 +610,7 @@ export class RiskBook {
     for (let i = 0; i < this.n; i++) this.ret[i * this.cap + slot] = 0;
     for (const p of this.books.values()) {
       p.pnl[slot] = 0;
-      p.cached = null;
+      p.fresh = false;
     }
     this.updateWindow();
   }

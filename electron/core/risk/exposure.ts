@@ -13,8 +13,8 @@ export interface Exposure {
   top5: number;
 }
 
-/** Exposure figures of one portfolio. `mv` holds one market value per position (any order). */
-export function exposure(mv: Float64Array): Exposure {
+/** Exposure figures of one portfolio. `mv` holds one market value per position (any order). Written to `out` when given (reused on the hot path). */
+export function exposure(mv: Float64Array, out?: Exposure): Exposure {
   let gross = 0;
   let net = 0;
   // The five largest |MV|, descending, in locals: no sort and no allocation on every tick.
@@ -45,5 +45,13 @@ export function exposure(mv: Float64Array): Exposure {
     const s = Math.abs(mv[i]) / gross;
     hhi += s * s;
   }
-  return { gross, net, largest: t0, hhi: gross > 0 ? hhi : NaN, top5: gross > 0 ? (t0 + t1 + t2 + t3 + t4) / gross : NaN };
+  const top5 = gross > 0 ? (t0 + t1 + t2 + t3 + t4) / gross : NaN;
+  if (!(gross > 0)) hhi = NaN;
+  if (!out) return { gross, net, largest: t0, hhi, top5 };
+  out.gross = gross;
+  out.net = net;
+  out.largest = t0;
+  out.hhi = hhi;
+  out.top5 = top5;
+  return out;
 }

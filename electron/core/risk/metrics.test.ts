@@ -2,7 +2,8 @@
 // the one computed without it, bit for bit.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_RISK_OPTIONS, type TailHint, computeMetrics } from './metrics';
+import { METRIC_PATHS, readMetric } from '../../../shared/metrics';
+import { DEFAULT_RISK_OPTIONS, FIGURE_COUNT, type TailHint, computeFigures, computeMetrics, figuresOf, metricsOf } from './metrics';
 
 const marketValues = Float64Array.of(400_000, -250_000, 600_000, 120_000);
 const NAV = 1_000_000;
@@ -45,5 +46,44 @@ describe('computeMetrics with a tail hint', () => {
       ),
       { numRuns: 100 },
     );
+  });
+});
+
+describe('figure vectors', () => {
+  it('hold every metric at its METRIC_PATHS index, NaN for null, and convert back to the same RiskMetrics', () => {
+    fc.assert(
+      fc.property(pnlOf(0), fc.option(fc.double({ min: -2e6, max: 2e6, noNaN: true }), { nil: null }), (pnl, nav) => {
+        const values = new Float64Array(FIGURE_COUNT);
+        const p = { pnl, marketValues, nav };
+        const reasons = computeFigures(p, DEFAULT_RISK_OPTIONS, values);
+        const { metrics, null_reasons } = computeMetrics(p, DEFAULT_RISK_OPTIONS);
+        expect(reasons).toEqual(null_reasons);
+        METRIC_PATHS.forEach((path, i) => {
+          const m = readMetric(metrics, path);
+          if (m === null) {
+            expect(values[i], path).toBeNaN();
+            expect(reasons[path], path).toBeTruthy();
+          } else {
+            expect(values[i], path).toBe(m);
+            expect(reasons[path], path).toBeUndefined();
+          }
+        });
+        expect(metricsOf(values)).toEqual(metrics);
+        expect(metricsOf(figuresOf(metrics))).toEqual(metrics);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('share one empty null_reasons when every figure is computed, and name each null one otherwise', () => {
+    const full = computeFigures({ pnl: Float64Array.of(1000, -2000, 500, -300), marketValues, nav: NAV }, DEFAULT_RISK_OPTIONS, new Float64Array(FIGURE_COUNT));
+    expect(full).toEqual({});
+    expect(Object.isFrozen(full)).toBe(true);
+    const empty = computeFigures({ pnl: Float64Array.of(), marketValues: Float64Array.of(), nav: null }, DEFAULT_RISK_OPTIONS, new Float64Array(FIGURE_COUNT));
+    // Exposure of no positions is 0, not null; everything else needs positions.
+    expect(Object.keys(empty)).toEqual(METRIC_PATHS.filter((p) => p !== 'gross_exposure' && p !== 'net_exposure'));
+    expect(empty.var_95).toBe('portfolio holds no positions');
+    // The next computation starts with no reasons left over.
+    expect(computeFigures({ pnl: Float64Array.of(1000, -2000, 500, -300), marketValues, nav: NAV }, DEFAULT_RISK_OPTIONS, new Float64Array(FIGURE_COUNT))).toEqual({});
   });
 });

@@ -1,9 +1,9 @@
 // Every metric of docs/metrics.md for one portfolio, from its P&L series and market values.
 // A figure that cannot be computed is null with a reason; nothing here returns NaN or Infinity.
-import type { MetricPath, RiskMetrics, RiskSnapshot } from '../../../shared/metrics';
+import { METRIC_PATHS, type MetricPath, type RiskMetrics, type RiskSnapshot, readMetric } from '../../../shared/metrics';
 import { InputError } from '../book/types';
-import { exposure } from './exposure';
-import { EWMA_LAMBDA, TAIL_95, TAIL_99, type TailCandidates, Z_95, Z_99, cagrOf, cornishFisherVarOf, cvarFromSorted, sharpeOf, smallest, sortinoOf, summarizeScaled, tailSize, varFromSorted } from './stats';
+import { type Exposure, exposure } from './exposure';
+import { EWMA_LAMBDA, type ReturnSummary, TAIL_95, TAIL_99, type TailCandidates, Z_95, Z_99, cagrOf, cornishFisherVarOf, cvarFromSorted, sharpeOf, smallest, sortinoOf, summarizeScaled, tailSize, varFromSorted } from './stats';
 
 export interface RiskOptions {
   /** Lookback: the last `window` returns (default 252). */
@@ -66,16 +66,99 @@ const NO_DOWNSIDE = 'no return below the minimum acceptable return (zero downsid
 const NO_DRAWDOWN = 'max_drawdown is 0: no drawdown in the window';
 const NEGATIVE_WEALTH = 'wealth fell below zero over the window, so CAGR is undefined';
 
-/** The value, or null with its reason recorded; a value that is not finite is null too (never NaN or Infinity). */
-function figure(reasons: NullReasons, path: MetricPath, value: number | null, reason: string): number | null {
-  if (value !== null && Number.isFinite(value)) return value;
-  reasons[path] = reason || `not a finite number (${value}): the inputs overflow this figure`;
-  return null;
+/**
+ * Where each metric sits in a figure vector (METRIC_PATHS order). The live loop keeps each
+ * portfolio's figures in a Float64Array (NaN for a null figure) and builds a snapshot straight from
+ * it: an intermediate RiskMetrics object per recompute doubled what the loop allocated, and the
+ * young-generation collections that copy it.
+ */
+export const FIGURE = Object.freeze(Object.fromEntries(METRIC_PATHS.map((path, i) => [path, i]))) as { readonly [K in MetricPath]: number };
+export const FIGURE_COUNT = METRIC_PATHS.length;
+
+/** A figure of a vector as the contract shows it: null where the vector holds NaN. */
+export function figureAt(figures: Float64Array, i: number): number | null {
+  const v = figures[i];
+  return v === v ? v : null;
+}
+
+/** The figures as a RiskMetrics object. */
+export function metricsOf(f: Float64Array): RiskMetrics {
+  return {
+    var_95: figureAt(f, FIGURE.var_95),
+    var_99: figureAt(f, FIGURE.var_99),
+    cvar_95: figureAt(f, FIGURE.cvar_95),
+    cvar_99: figureAt(f, FIGURE.cvar_99),
+    parametric_var_95: figureAt(f, FIGURE.parametric_var_95),
+    parametric_var_99: figureAt(f, FIGURE.parametric_var_99),
+    cornish_fisher_var_95: figureAt(f, FIGURE.cornish_fisher_var_95),
+    cornish_fisher_var_99: figureAt(f, FIGURE.cornish_fisher_var_99),
+    var_95_amount: figureAt(f, FIGURE.var_95_amount),
+    var_99_amount: figureAt(f, FIGURE.var_99_amount),
+    cvar_95_amount: figureAt(f, FIGURE.cvar_95_amount),
+    cvar_99_amount: figureAt(f, FIGURE.cvar_99_amount),
+    parametric_var_95_amount: figureAt(f, FIGURE.parametric_var_95_amount),
+    parametric_var_99_amount: figureAt(f, FIGURE.parametric_var_99_amount),
+    volatility: figureAt(f, FIGURE.volatility),
+    ewma_volatility: figureAt(f, FIGURE.ewma_volatility),
+    max_drawdown: figureAt(f, FIGURE.max_drawdown),
+    sharpe_ratio: figureAt(f, FIGURE.sharpe_ratio),
+    sortino_ratio: figureAt(f, FIGURE.sortino_ratio),
+    calmar_ratio: figureAt(f, FIGURE.calmar_ratio),
+    gross_exposure: figureAt(f, FIGURE.gross_exposure),
+    net_exposure: figureAt(f, FIGURE.net_exposure),
+    leverage_ratio: figureAt(f, FIGURE.leverage_ratio),
+    nav: figureAt(f, FIGURE.nav),
+    concentration_risk: {
+      max_position: figureAt(f, FIGURE['concentration_risk.max_position']),
+      hhi: figureAt(f, FIGURE['concentration_risk.hhi']),
+      effective_positions: figureAt(f, FIGURE['concentration_risk.effective_positions']),
+      top5: figureAt(f, FIGURE['concentration_risk.top5']),
+    },
+  };
+}
+
+/** A RiskMetrics object as a figure vector (written to `out`). */
+export function figuresOf(m: RiskMetrics, out: Float64Array = new Float64Array(FIGURE_COUNT)): Float64Array {
+  METRIC_PATHS.forEach((path, i) => (out[i] = readMetric(m, path) ?? NaN));
+  return out;
+}
+
+/** Reasons of the computation under way, by figure index (module scratch: computeFigures does not re-enter). */
+const reasonAt: (string | undefined)[] = new Array<undefined>(FIGURE_COUNT).fill(undefined);
+let reasonCount = 0;
+
+/** Stores the value, or NaN with its reason when it is null or not finite (a figure is never NaN or Infinity). */
+function put(out: Float64Array, i: number, value: number | null, reason: string): void {
+  if (value !== null && Number.isFinite(value)) {
+    out[i] = value;
+    return;
+  }
+  out[i] = NaN;
+  reasonAt[i] = reason || `not a finite number (${value}): the inputs overflow this figure`;
+  reasonCount++;
+}
+
+/** The reasons recorded since the last call, keyed by metric path; the shared empty object when every figure was computed. */
+function takeReasons(): NullReasons {
+  if (reasonCount === 0) return NO_NULL_REASONS;
+  const reasons: NullReasons = {};
+  for (let i = 0; i < FIGURE_COUNT; i++) {
+    const why = reasonAt[i];
+    if (why === undefined) continue;
+    reasons[METRIC_PATHS[i]] = why;
+    reasonAt[i] = undefined;
+  }
+  reasonCount = 0;
+  return reasons;
 }
 
 /** Scratch for the tail selection and its candidates, reused across calls (this runs on every tick). */
 let tailScratch = new Float64Array(64);
 const candidates: TailCandidates = { bound: NaN, values: new Float64Array(64), count: 0 };
+
+/** Scratch results of the passes, overwritten by each computation (new objects on each tick were a fifth of what the loop allocated). */
+const summaryScratch: ReturnSummary = { mean: 0, sd: 0, skewness: 0, excessKurtosis: 0, maxDrawdown: 0, endingWealth: 0, ewmaVariance: 0, meanOverMar: 0, downsideDeviation: 0 };
+const exposureScratch: Exposure = { gross: 0, net: 0, largest: 0, hhi: 0, top5: 0 };
 
 /** How many order statistics past the tail a portfolio's candidate bound keeps, so ticks rarely push one out. */
 const TAIL_MARGIN = 6;
@@ -88,20 +171,27 @@ export interface TailHint {
   tailBound: number;
 }
 
+/** Every metric for one portfolio (see computeFigures). */
+export function computeMetrics(p: PortfolioFigures, opts: RiskOptions, returns?: Float64Array, hint?: TailHint): MetricsResult {
+  const figures = new Float64Array(FIGURE_COUNT);
+  const null_reasons = computeFigures(p, opts, figures, returns, hint);
+  return { metrics: metricsOf(figures), null_reasons };
+}
+
 /**
- * Every metric for one portfolio. `returns` is scratch space of at least pnl.length (reused across
- * calls on the hot path); it receives the portfolio return series r[t] = pnl[t] / NAV.
+ * Every metric for one portfolio, written to `out` (a FIGURE_COUNT vector, NaN where a figure is
+ * null); returns why each null figure is null. `returns` is scratch space of at least pnl.length
+ * (reused across calls on the hot path); it receives the portfolio return series r[t] = pnl[t] / NAV.
  */
-export function computeMetrics(p: PortfolioFigures, opts: RiskOptions, returns: Float64Array = new Float64Array(p.pnl.length), hint?: TailHint): MetricsResult {
-  const reasons: NullReasons = {};
+export function computeFigures(p: PortfolioFigures, opts: RiskOptions, out: Float64Array, returns: Float64Array = new Float64Array(p.pnl.length), hint?: TailHint): NullReasons {
   const n = p.marketValues.length;
-  const exp = exposure(p.marketValues);
+  const exp = exposure(p.marketValues, exposureScratch);
   const nav = navOf(p.marketValues, p.nav);
   const navBad = navProblem(n, p.nav, nav);
   const T = p.pnl.length;
   const noReturns = n === 0 ? NO_POSITIONS : (navBad ?? (T === 0 ? 'no returns: the price history has a single date' : null));
 
-  // Return figures: NaN until computed; a skipped figure gets its reason (v() turns both into null + reason).
+  // Return figures: NaN until computed; a skipped figure gets its reason (put() turns both into NaN + reason).
   let var95 = NaN, var99 = NaN, cvar95 = NaN, cvar99 = NaN, pvar95 = NaN, pvar99 = NaN, cf95 = NaN, cf99 = NaN;
   let vol = NaN, ewma = NaN, mdd = NaN, sharpeRatio = NaN, sortinoRatio = NaN, calmarRatio = NaN;
   const tailWhy = noReturns ?? '';
@@ -113,7 +203,7 @@ export function computeMetrics(p: PortfolioFigures, opts: RiskOptions, returns: 
     const k = tailSize(T, TAIL_95);
     const useHint = hint !== undefined && k + TAIL_MARGIN <= Math.min(T, candidates.values.length);
     candidates.bound = useHint ? hint.tailBound : NaN;
-    const sum = summarizeScaled(p.pnl, nav, r, mar, EWMA_LAMBDA, useHint ? candidates : undefined);
+    const sum = summarizeScaled(p.pnl, nav, r, mar, EWMA_LAMBDA, useHint ? candidates : undefined, summaryScratch);
     const sorted = tailOf(r, k, useHint ? hint : undefined);
     var95 = varFromSorted(sorted, T, TAIL_95);
     var99 = varFromSorted(sorted, T, TAIL_99);
@@ -142,55 +232,41 @@ export function computeMetrics(p: PortfolioFigures, opts: RiskOptions, returns: 
       else sortinoRatio = sortinoOf(sum, A);
     }
   }
-  const v95 = figure(reasons, 'var_95', var95, tailWhy);
-  const v99 = figure(reasons, 'var_99', var99, tailWhy);
-  const c95 = figure(reasons, 'cvar_95', cvar95, tailWhy);
-  const c99 = figure(reasons, 'cvar_99', cvar99, tailWhy);
-  const p95 = figure(reasons, 'parametric_var_95', pvar95, devWhy);
-  const p99 = figure(reasons, 'parametric_var_99', pvar99, devWhy);
-  const metrics: RiskMetrics = {
-    var_95: v95,
-    var_99: v99,
-    cvar_95: c95,
-    cvar_99: c99,
-    parametric_var_95: p95,
-    parametric_var_99: p99,
-    cornish_fisher_var_95: figure(reasons, 'cornish_fisher_var_95', cf95, cfWhy),
-    cornish_fisher_var_99: figure(reasons, 'cornish_fisher_var_99', cf99, cfWhy),
-    // An amount is null, with the same reason, when its return figure is.
-    var_95_amount: figure(reasons, 'var_95_amount', v95 === null ? null : v95 * nav, reasons.var_95 ?? ''),
-    var_99_amount: figure(reasons, 'var_99_amount', v99 === null ? null : v99 * nav, reasons.var_99 ?? ''),
-    cvar_95_amount: figure(reasons, 'cvar_95_amount', c95 === null ? null : c95 * nav, reasons.cvar_95 ?? ''),
-    cvar_99_amount: figure(reasons, 'cvar_99_amount', c99 === null ? null : c99 * nav, reasons.cvar_99 ?? ''),
-    parametric_var_95_amount: figure(reasons, 'parametric_var_95_amount', p95 === null ? null : p95 * nav, reasons.parametric_var_95 ?? ''),
-    parametric_var_99_amount: figure(reasons, 'parametric_var_99_amount', p99 === null ? null : p99 * nav, reasons.parametric_var_99 ?? ''),
-    volatility: figure(reasons, 'volatility', vol, devWhy),
-    ewma_volatility: figure(reasons, 'ewma_volatility', ewma, devWhy),
-    max_drawdown: figure(reasons, 'max_drawdown', mdd, tailWhy),
-    sharpe_ratio: figure(reasons, 'sharpe_ratio', sharpeRatio, sharpeWhy),
-    sortino_ratio: figure(reasons, 'sortino_ratio', sortinoRatio, sortinoWhy),
-    calmar_ratio: figure(reasons, 'calmar_ratio', calmarRatio, calmarWhy),
-    gross_exposure: figure(reasons, 'gross_exposure', exp.gross, ''),
-    net_exposure: figure(reasons, 'net_exposure', exp.net, ''),
-    leverage_ratio: figure(reasons, 'leverage_ratio', navBad ? null : exp.gross / nav, navBad ?? ''),
-    nav: figure(reasons, 'nav', n === 0 && p.nav === null ? null : nav, navBad ?? ''),
-    concentration_risk: {
-      max_position: figure(reasons, 'concentration_risk.max_position', n === 0 || navBad ? null : exp.largest / nav, n === 0 ? NO_POSITIONS : (navBad ?? '')),
-      hhi: figure(reasons, 'concentration_risk.hhi', exp.gross > 0 ? exp.hhi : null, n === 0 ? NO_POSITIONS : NO_GROSS),
-      effective_positions: figure(reasons, 'concentration_risk.effective_positions', exp.gross > 0 ? 1 / exp.hhi : null, n === 0 ? NO_POSITIONS : NO_GROSS),
-      top5: figure(reasons, 'concentration_risk.top5', exp.gross > 0 ? exp.top5 : null, n === 0 ? NO_POSITIONS : NO_GROSS),
-    },
-  };
-  return { metrics, null_reasons: hasKeys(reasons) ? reasons : NO_NULL_REASONS };
+  const F = FIGURE;
+  put(out, F.var_95, var95, tailWhy);
+  put(out, F.var_99, var99, tailWhy);
+  put(out, F.cvar_95, cvar95, tailWhy);
+  put(out, F.cvar_99, cvar99, tailWhy);
+  put(out, F.parametric_var_95, pvar95, devWhy);
+  put(out, F.parametric_var_99, pvar99, devWhy);
+  put(out, F.cornish_fisher_var_95, cf95, cfWhy);
+  put(out, F.cornish_fisher_var_99, cf99, cfWhy);
+  // An amount is null, with the same reason, when its return figure is (NaN * nav stays NaN).
+  put(out, F.var_95_amount, out[F.var_95] * nav, reasonAt[F.var_95] ?? '');
+  put(out, F.var_99_amount, out[F.var_99] * nav, reasonAt[F.var_99] ?? '');
+  put(out, F.cvar_95_amount, out[F.cvar_95] * nav, reasonAt[F.cvar_95] ?? '');
+  put(out, F.cvar_99_amount, out[F.cvar_99] * nav, reasonAt[F.cvar_99] ?? '');
+  put(out, F.parametric_var_95_amount, out[F.parametric_var_95] * nav, reasonAt[F.parametric_var_95] ?? '');
+  put(out, F.parametric_var_99_amount, out[F.parametric_var_99] * nav, reasonAt[F.parametric_var_99] ?? '');
+  put(out, F.volatility, vol, devWhy);
+  put(out, F.ewma_volatility, ewma, devWhy);
+  put(out, F.max_drawdown, mdd, tailWhy);
+  put(out, F.sharpe_ratio, sharpeRatio, sharpeWhy);
+  put(out, F.sortino_ratio, sortinoRatio, sortinoWhy);
+  put(out, F.calmar_ratio, calmarRatio, calmarWhy);
+  put(out, F.gross_exposure, exp.gross, '');
+  put(out, F.net_exposure, exp.net, '');
+  put(out, F.leverage_ratio, navBad ? null : exp.gross / nav, navBad ?? '');
+  put(out, F.nav, n === 0 && p.nav === null ? null : nav, navBad ?? '');
+  put(out, F['concentration_risk.max_position'], n === 0 || navBad ? null : exp.largest / nav, n === 0 ? NO_POSITIONS : (navBad ?? ''));
+  put(out, F['concentration_risk.hhi'], exp.gross > 0 ? exp.hhi : null, n === 0 ? NO_POSITIONS : NO_GROSS);
+  put(out, F['concentration_risk.effective_positions'], exp.gross > 0 ? 1 / exp.hhi : null, n === 0 ? NO_POSITIONS : NO_GROSS);
+  put(out, F['concentration_risk.top5'], exp.gross > 0 ? exp.top5 : null, n === 0 ? NO_POSITIONS : NO_GROSS);
+  return takeReasons();
 }
 
 /** The null_reasons of a portfolio with every figure computed: one shared object, so the snapshots kept live hold one object less each. */
 const NO_NULL_REASONS: NullReasons = Object.freeze({});
-
-function hasKeys(o: object): boolean {
-  for (const _ in o) return true;
-  return false;
-}
 
 /**
  * The k smallest returns, ascending. With a hint whose bound let the scan collect at least k

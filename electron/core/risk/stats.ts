@@ -184,9 +184,11 @@ export interface TailCandidates {
  * affected portfolio on every tick, where one pass per figure would cost several times as much.
  * The series is x[i] * (1 / divisor) (a portfolio's P&L over its NAV), written to `r` (which may be x
  * itself when divisor is 1); the first pass also collects `tail` candidates when given.
- * The single-figure functions below read from it, so each formula lives here once.
+ * The single-figure functions below read from it, so each formula lives here once. The result is
+ * written to `out` when given (the hot path reuses one: overwriting an object's numbers allocates
+ * nothing, a new object with nine numbers ~250 bytes per recompute).
  */
-export function summarizeScaled(x: Float64Array, divisor: number, r: Float64Array, mar = 0, lambda = EWMA_LAMBDA, tail?: TailCandidates): ReturnSummary {
+export function summarizeScaled(x: Float64Array, divisor: number, r: Float64Array, mar = 0, lambda = EWMA_LAMBDA, tail?: TailCandidates, out?: ReturnSummary): ReturnSummary {
   const n = x.length;
   const ew = ewmaWeights(n, lambda);
   // A multiply per value, not a division: divisions are what this loop would otherwise wait on.
@@ -243,17 +245,21 @@ export function summarizeScaled(x: Float64Array, divisor: number, r: Float64Arra
     m4 += d2 * d2;
   }
   const v = m2 / n;
-  return {
-    mean: m,
-    sd: constant ? 0 : Math.sqrt(m2 / (n - 1)),
-    skewness: constant ? NaN : m3 / n / Math.pow(v, 1.5),
-    excessKurtosis: constant ? NaN : m4 / n / (v * v) - 3,
-    maxDrawdown: mdd,
-    endingWealth: w,
-    ewmaVariance: ewma,
-    meanOverMar: m - mar,
-    downsideDeviation: Math.sqrt(down / n),
-  };
+  const sd = constant ? 0 : Math.sqrt(m2 / (n - 1));
+  const skewness = constant ? NaN : m3 / n / Math.pow(v, 1.5);
+  const excessKurtosis = constant ? NaN : m4 / n / (v * v) - 3;
+  const downsideDeviation = Math.sqrt(down / n);
+  if (!out) return { mean: m, sd, skewness, excessKurtosis, maxDrawdown: mdd, endingWealth: w, ewmaVariance: ewma, meanOverMar: m - mar, downsideDeviation };
+  out.mean = m;
+  out.sd = sd;
+  out.skewness = skewness;
+  out.excessKurtosis = excessKurtosis;
+  out.maxDrawdown = mdd;
+  out.endingWealth = w;
+  out.ewmaVariance = ewma;
+  out.meanOverMar = m - mar;
+  out.downsideDeviation = downsideDeviation;
+  return out;
 }
 
 /** The figures of summarizeScaled for a return series itself. */
