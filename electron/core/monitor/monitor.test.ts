@@ -347,6 +347,25 @@ describe('Monitor: positions', () => {
     expect(monitor.latest('p3')!.gross_exposure).toBeCloseTo(800 * lastClose('CCC'), 6);
   });
 
+  it('a position a metrics listener sets during a flush is recomputed in turn, and the symbol\'s ticks reach its new holder', () => {
+    const { timers, monitor, events, tick } = setup();
+    tick('AAA', 100); // today's first tick rolls the day: every portfolio recomputes
+    timers.advance(1_000);
+    let armed = true;
+    events.on('metrics', ({ snapshot }) => {
+      if (!armed || snapshot.portfolio_id !== 'p1') return;
+      armed = false;
+      monitor.setPosition({ portfolio_id: 'p3', symbol: 'AAA', quantity: 100 });
+    });
+    tick('AAA', 101); // only p1 recomputes; its snapshot sets p3's position mid-flush
+    timers.advance(100);
+    expect(armed).toBe(false);
+    expect(monitor.latest('p3')!.gross_exposure).toBeCloseTo(100 * 101 + 800 * lastClose('CCC'), 6);
+    tick('AAA', 50);
+    timers.advance(100);
+    expect(monitor.latest('p3')!.gross_exposure).toBeCloseTo(100 * 50 + 800 * lastClose('CCC'), 6);
+  });
+
   it('upsertPortfolio adds a portfolio to the database and the live book', () => {
     const { timers, monitor, store } = setup();
     monitor.upsertPortfolio({ id: 'p9', name: 'Nine', nav: 250_000, currency: 'EUR' });

@@ -86,6 +86,8 @@ interface Slot {
   meanGap: number;
   /** When its pending recompute runs; Infinity when none is pending. */
   due: number;
+  /** In the queue (where it may linger after its recompute was called off; see unpend). */
+  queued: boolean;
 }
 
 class RetentionStopped extends Error {}
@@ -120,9 +122,16 @@ export class Monitor {
   private feedSilent = false;
   private lastFeedState: FeedStatus['state'] | undefined;
 
-  /** Each portfolio's recompute bookkeeping, and those waiting for a recompute (oldest first). */
+  /** Each portfolio's recompute bookkeeping, and the holders' slots of each symbol (made on first tick; dropped when positions change). */
   private readonly slots = new Map<string, Slot>();
-  private readonly pending = new Set<Slot>();
+  private readonly slotsBySymbol = new Map<string, Slot[]>();
+  /**
+   * Slots waiting for a recompute, oldest first: the first queueLength entries (the array is reused,
+   * never shrunk). An array rather than a Set: a tick adds ~100 holders, and the Set's hashing of
+   * each was a tenth of what noting a tick cost.
+   */
+  private readonly queue: Slot[] = [];
+  private queueLength = 0;
   private flushTimer: TimerHandle | undefined;
   private flushAt = Infinity;
   /** The recompute budget: no flush starts before this time. */
@@ -305,6 +314,7 @@ export class Monitor {
     const held = this.holdings.get(pos.portfolio_id)!;
     if (pos.quantity === 0) held.delete(pos.symbol);
     else held.add(pos.symbol);
+    this.slotsBySymbol.clear();
     this.markDirty(affected);
   }
 
@@ -368,10 +378,13 @@ export class Monitor {
     this.lastTickAt.set(t.symbol, now);
     if (this.staleSymbols.delete(t.symbol)) this.staleSetChanged = true;
     if (this.feedSilent) this.feedBack();
+    const rolled = t.date > book.latestDate();
     const affected = book.applyTick(t.symbol, t.price, t.date);
     this.livePrices.set(t.symbol, { price: t.price, date: t.date });
     if (this.persistPrices) this.unsavedCloses.set(`${t.symbol}\u0000${t.date}`, { symbol: t.symbol, date: t.date, close: t.price });
-    this.markDirty(affected);
+    // A new day changes everyone; otherwise the holders changed, if the price did.
+    if (rolled) this.markDirty(affected);
+    else if (affected.length > 0) this.markSlotsDirty(this.slotsHolding(t.symbol));
     return undefined;
   }
 
@@ -395,25 +408,41 @@ export class Monitor {
   /** The portfolio's slot, made on first need (slots outlive a reload; a removed portfolio's goes). */
   private slotOf(id: string): Slot {
     let slot = this.slots.get(id);
-    if (!slot) this.slots.set(id, (slot = { id, computedAt: -Infinity, changedAt: -Infinity, meanGap: Infinity, due: Infinity }));
+    if (!slot) this.slots.set(id, (slot = { id, computedAt: -Infinity, changedAt: -Infinity, meanGap: Infinity, due: Infinity, queued: false }));
     return slot;
   }
 
+  /** Calls off a slot's pending recompute; the next flush drops it from the queue. */
   private unpend(slot: Slot): void {
-    if (slot.due !== Infinity) {
-      this.pending.delete(slot);
-      slot.due = Infinity;
+    slot.due = Infinity;
+  }
+
+  /** The slots of the portfolios holding a symbol, kept until positions change. */
+  private slotsHolding(symbol: string): Slot[] {
+    let list = this.slotsBySymbol.get(symbol);
+    if (!list) {
+      list = [];
+      for (const [id, held] of this.holdings) if (held.has(symbol)) list.push(this.slotOf(id));
+      this.slotsBySymbol.set(symbol, list);
     }
+    return list;
   }
 
   private markDirty(ids: readonly string[]): void {
-    if (!this.running || ids.length === 0) return;
+    const slots: Slot[] = [];
+    for (const id of ids) {
+      const slot = this.slots.get(id);
+      if (slot) slots.push(slot); // else removed meanwhile
+    }
+    this.markSlotsDirty(slots);
+  }
+
+  private markSlotsDirty(slots: readonly Slot[]): void {
+    if (!this.running || slots.length === 0) return;
     const now = this.clock.now();
     let earliest = Infinity;
     const window = this.coalesceMs;
-    for (const id of ids) {
-      const slot = this.slots.get(id);
-      if (!slot) continue; // removed meanwhile
+    for (const slot of slots) {
       // How far apart its changes come, smoothed over the last few.
       const gap = now - slot.changedAt;
       slot.changedAt = now;
@@ -424,7 +453,10 @@ export class Monitor {
       // that follow share its recompute: the fewest recomputes for a worst wait of one window.
       // Otherwise it is recomputed at once, its window allowing.
       slot.due = slot.meanGap < BUSY_WINDOWS * window ? now + window : Math.max(now, slot.computedAt + window);
-      this.pending.add(slot);
+      if (!slot.queued) {
+        slot.queued = true;
+        this.queue[this.queueLength++] = slot;
+      }
       if (slot.due < earliest) earliest = slot.due;
     }
     earliest = Math.max(earliest, this.nextFlushAllowedAt);
@@ -452,23 +484,37 @@ export class Monitor {
     let sliced = false;
     let published = 0;
     const timestamp = new Date(now).toISOString();
-    for (const slot of this.pending) {
+    // One pass compacts the queue: recomputed and called-off slots leave, the rest keep their order.
+    const queue = this.queue;
+    const length = this.queueLength;
+    let kept = 0;
+    let i = 0;
+    for (; i < length && !sliced; i++) {
+      const slot = queue[i];
       const due = slot.due;
       if (due <= now) {
-        this.unpend(slot);
+        slot.due = Infinity;
+        slot.queued = false;
         this.publish(slot, now, timestamp);
         published++;
-        if (this.clock.now() - now >= this.maxFlushMs) {
-          sliced = true;
-          break;
-        }
-      } else if (due < next) next = due;
+        if (this.clock.now() - now >= this.maxFlushMs) sliced = true;
+      } else if (due === Infinity) slot.queued = false;
+      else {
+        queue[kept++] = slot;
+        if (due < next) next = due;
+      }
     }
+    // What a slice left, then what listeners of the metrics event queued meanwhile (a position change).
+    for (; i < this.queueLength; i++) {
+      const slot = (queue[kept++] = queue[i]);
+      if (slot.due < next) next = slot.due;
+    }
+    this.queueLength = kept;
     // The work done, priced at the average recompute: the wall time of the whole flush would also
     // count other processes' turns on a busy machine, and process CPU time other threads' (GC).
     this.nextFlushAllowedAt = now + (published * this.recomputeCostMs) / this.recomputeShare;
     if (sliced) next = now;
-    if (this.pending.size > 0 && next < Infinity) this.scheduleFlush(Math.max(next, this.nextFlushAllowedAt), this.clock.now());
+    if (kept > 0 && next < Infinity) this.scheduleFlush(Math.max(next, this.nextFlushAllowedAt), this.clock.now());
   }
 
   /** Computes, caches and emits one portfolio's snapshot. */
@@ -663,6 +709,7 @@ export class Monitor {
     this.symbolList = this.book?.symbols() ?? [];
     this.staleSetChanged = true;
     this.holdings.clear();
+    this.slotsBySymbol.clear();
     for (const p of this.store.book.listPortfolios()) {
       this.holdings.set(p.id, new Set());
       this.slotOf(p.id);
