@@ -54,7 +54,11 @@ export interface FiguresView {
   readonly observations: number;
 }
 
-/** Position j of portfolio p in symbol s, listed under s: a tick finds its holders and their quantities without a lookup. */
+/**
+ * Position j of portfolio p in symbol s, listed under s: a tick finds its holders and their
+ * quantities without a lookup. `qm` is quantity x multiplier (the market value per unit of price),
+ * kept here so a tick need not reach into the portfolio's position arrays.
+ */
 class Holder {
   /** True while ticks on the symbol are not yet in p's P&L; then the market value and today's return the P&L does include. */
   pending = false;
@@ -65,6 +69,7 @@ class Holder {
     readonly p: PortfolioState,
     public j: number,
     readonly s: number,
+    public qm: number,
   ) {}
 }
 
@@ -235,12 +240,11 @@ export class RiskBook {
     const lastSlot = (this.start + this.stored - 1) % this.cap;
     const rOld = hasReturn ? this.ret[base + lastSlot] : 0;
     const rNew = hasReturn ? simpleReturn(price, this.prevRow[s]) : 0;
-    const m = this.mult[s];
     for (const h of this.holders()[s]) {
       // The first tick since the holder's P&L was last brought up to date notes what it includes.
       if (!h.pending) {
         h.pending = true;
-        h.mvBase = h.p.qty[h.j] * m * old;
+        h.mvBase = h.qm * old;
         h.rBase = rOld;
         h.p.pendingHolders[h.p.pendingCount++] = h;
       }
@@ -266,6 +270,7 @@ export class RiskBook {
     else if (pos.quantity === 0) this.release(p, j);
     else {
       p.qty[j] = pos.quantity;
+      if (this.holderIndex) p.holderOf[j].qm = pos.quantity * this.mult[s];
       p.mvStale = true;
     }
     this.touched(p);
@@ -439,7 +444,7 @@ export class RiskBook {
     if (!this.holderIndex) {
       const index: Holder[][] = Array.from({ length: this.n }, () => []);
       for (const p of this.books.values()) {
-        for (let j = 0; j < p.sym.length; j++) index[p.sym[j]].push((p.holderOf[j] = new Holder(p, j, p.sym[j])));
+        for (let j = 0; j < p.sym.length; j++) index[p.sym[j]].push((p.holderOf[j] = new Holder(p, j, p.sym[j], p.qty[j] * this.mult[p.sym[j]])));
       }
       this.holderIndex = index;
     }
@@ -450,7 +455,7 @@ export class RiskBook {
     const j = p.sym.push(s) - 1;
     p.qty.push(q);
     p.mvStale = true;
-    if (this.holderIndex) this.holderIndex[s].push((p.holderOf[j] = new Holder(p, j, s)));
+    if (this.holderIndex) this.holderIndex[s].push((p.holderOf[j] = new Holder(p, j, s, q * this.mult[s])));
     this.holderIds[s] = null;
   }
 
@@ -493,7 +498,7 @@ export class RiskBook {
     for (let k = 0; k < count; k++) {
       const h = list[k];
       const { s, j } = h;
-      const value = p.qty[j] * this.mult[s] * this.lastRow[s];
+      const value = h.qm * this.lastRow[s];
       this.addReturns(p.pnl, s, value - h.mvBase);
       if (lastSlot >= 0) p.pnl[lastSlot] += h.mvBase * (this.ret[s * this.cap + lastSlot] - h.rBase);
       if (!mvStale) mv[j] = value;
