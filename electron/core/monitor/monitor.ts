@@ -19,7 +19,7 @@ import type { EventBus } from '../events';
 import { type Clock, type Logger, type Timers, type TimerHandle, systemTimers } from '../ports';
 import type { RiskBook, RiskOptions } from '../risk/book';
 import { FIGURE, FIGURE_COUNT, figuresOf } from '../risk/metrics';
-import { keepShortLivedObjectsYoung } from '../runtime';
+import { tuneGarbageCollection } from '../runtime';
 import type { HistoryPoint } from '../store/repositories/snapshots';
 import type { Store } from '../store/store';
 import { SnapshotCache } from './cache';
@@ -193,7 +193,7 @@ export class Monitor {
   /** Loads the book from the store, computes every portfolio, persists a first cycle and starts the feed and timers. */
   start(): void {
     if (this.running) return;
-    keepShortLivedObjectsYoung();
+    tuneGarbageCollection();
     this.startedAt = this.clock.now();
     this.dataVersion = this.readDataVersion();
     this.load();

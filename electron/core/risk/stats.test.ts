@@ -132,6 +132,28 @@ describe('drawdown and growth', () => {
     // A new peak resets: 1.5 then 0.75 is -50%.
     expect(maxDrawdown(f64(0.5, -0.5))).toBe(-0.5);
     expect(maxDrawdown(f64(0.01, 0.02))).toBe(0);
+    // A deeper fall from a later peak: 1 -> 0.7, then peak 1.05 -> 0.6048 (-42.4%).
+    expect(maxDrawdown(f64(-0.3, 0.5, -0.1, -0.2, -0.2))).toBeCloseTo((1.05 * 0.9 * 0.8 * 0.8) / 1.05 - 1, 15);
+  });
+
+  it('equals the textbook definition (wealth path, running peak, worst fall) on any series', () => {
+    const textbook = (r: Float64Array) => {
+      let w = 1, peak = 1, worst = 0;
+      for (const x of r) {
+        w *= 1 + x;
+        peak = Math.max(peak, w);
+        worst = Math.min(worst, (w - peak) / peak);
+      }
+      return worst;
+    };
+    fc.assert(
+      fc.property(fc.array(fc.double({ min: -0.05, max: 0.05, noNaN: true }), { minLength: 1, maxLength: 300 }), (xs) => {
+        const r = Float64Array.from(xs);
+        const want = textbook(r);
+        expect(Math.abs(maxDrawdown(r) - want)).toBeLessThanOrEqual(1e-15 * Math.abs(want));
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('CAGR = prod(1 + r)^(A / T) - 1', () => {
