@@ -17,7 +17,7 @@ import { isMetricPath, METRIC_PATHS, type RiskDetail, type RiskSnapshot, setMetr
 import { InputError } from '../book/types';
 import type { EventBus } from '../events';
 import { type Clock, type Logger, type Timers, type TimerHandle, systemTimers } from '../ports';
-import type { RiskBook, RiskOptions } from '../risk/book';
+import type { PortfolioHandle, RiskBook, RiskOptions } from '../risk/book';
 import { FIGURE, FIGURE_COUNT, figuresOf } from '../risk/metrics';
 import { tuneGarbageCollection } from '../runtime';
 import type { HistoryPoint } from '../store/repositories/snapshots';
@@ -88,6 +88,9 @@ interface Slot {
   due: number;
   /** In the queue (where it may linger after its recompute was called off; see unpend). */
   queued: boolean;
+  /** The portfolio in the book it was last computed from (a reload makes a new book). */
+  book: RiskBook | null;
+  handle: PortfolioHandle | null;
 }
 
 class RetentionStopped extends Error {}
@@ -408,7 +411,7 @@ export class Monitor {
   /** The portfolio's slot, made on first need (slots outlive a reload; a removed portfolio's goes). */
   private slotOf(id: string): Slot {
     let slot = this.slots.get(id);
-    if (!slot) this.slots.set(id, (slot = { id, computedAt: -Infinity, changedAt: -Infinity, meanGap: Infinity, due: Infinity, queued: false }));
+    if (!slot) this.slots.set(id, (slot = { id, computedAt: -Infinity, changedAt: -Infinity, meanGap: Infinity, due: Infinity, queued: false, book: null, handle: null }));
     return slot;
   }
 
@@ -530,7 +533,11 @@ export class Monitor {
     const id = slot.id;
     let snapshot: RiskSnapshot;
     try {
-      const f = book.figures(id);
+      if (slot.book !== book || slot.handle === null) {
+        slot.handle = book.handle(id);
+        slot.book = book;
+      }
+      const f = book.figuresOf(slot.handle);
       snapshot = snapshotOf(id, f.values, f.as_of, f.observations, f.null_reasons, timestamp, this.isStale(id));
     } catch (err) {
       this.logger.error({ err, portfolio_id: id }, 'risk computation failed');

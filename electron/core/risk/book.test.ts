@@ -6,6 +6,7 @@ import type { Portfolio, Position } from '../../../shared/domain';
 import { METRIC_PATHS, type MetricPath, type RiskMetrics, readMetric } from '../../../shared/metrics';
 import { InputError, type PriceTable } from '../book/types';
 import { DEMO_PORTFOLIOS, demoPositions, generateDemoPrices } from '../demo/generator';
+import { FIGURE } from './metrics';
 import { RiskBook, type RiskOptions } from './book';
 
 const pf = (id: string, nav: number | null): Portfolio => ({ id, name: id, nav, currency: 'USD' });
@@ -217,6 +218,18 @@ describe('RiskBook live updates', () => {
     book.setPosition({ portfolio_id: 'derived', symbol: 'A', quantity: 20 });
     book.applyTick('A', 100, '2026-01-09');
     expect(book.metrics('derived').metrics.net_exposure).toBeCloseTo(2000 - 900, 9);
+  });
+
+  it('a handle reads the same figures as the id, and is refused once its portfolio leaves the book or by another book', () => {
+    const book = smallBook();
+    const handle = book.handle('derived');
+    expect(book.figuresOf(handle).values).toEqual(book.figures('derived').values);
+    book.applyTick('A', 110, '2026-01-09');
+    expect(book.figuresOf(handle).values[FIGURE.gross_exposure]).toBeCloseTo(1980, 9);
+    expect(() => smallBook().figuresOf(handle)).toThrow(/unknown portfolio "derived"/);
+    book.removePortfolio('derived');
+    expect(() => book.figuresOf(handle)).toThrow(/unknown portfolio "derived"/);
+    expect(() => book.handle('derived')).toThrow(/unknown portfolio "derived"/);
   });
 
   it('a tick on a new date rolls the day, carrying every other price forward', () => {

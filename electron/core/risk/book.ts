@@ -42,6 +42,11 @@ export interface MetricsView {
   observations: number;
 }
 
+/** A portfolio of one book (see RiskBook.handle). */
+export interface PortfolioHandle {
+  readonly info: { readonly id: string };
+}
+
 /**
  * A portfolio's current figures as the book keeps them: a vector in METRIC_PATHS order, NaN where
  * a figure is null (see metrics.ts FIGURE). The book's own objects, updated in place: valid until
@@ -99,7 +104,11 @@ class PortfolioState {
   /** Where this portfolio's lower tail was last found (makes the next selection cheap; see computeMetrics). */
   readonly tail: TailHint = { tailBound: NaN };
 
+  /** Set when the portfolio leaves its book (its handle is then refused). */
+  removed = false;
+
   constructor(
+    readonly owner: RiskBook,
     public info: Portfolio,
     readonly pnl: Float64Array,
   ) {}
@@ -295,6 +304,7 @@ export class RiskBook {
     if (!p) return;
     this.dropPending(p);
     while (p.sym.length > 0) this.release(p, p.sym.length - 1);
+    p.removed = true;
     this.books.delete(id);
   }
 
@@ -314,7 +324,18 @@ export class RiskBook {
    * loop's read, which allocates nothing (see FiguresView).
    */
   figures(portfolioId: string): FiguresView {
-    const p = this.get(portfolioId);
+    return this.figuresOf(this.handle(portfolioId));
+  }
+
+  /** A portfolio found once by id, for figuresOf: the live loop keeps it and skips a map lookup per recompute. */
+  handle(portfolioId: string): PortfolioHandle {
+    return this.get(portfolioId);
+  }
+
+  /** figures() of a handle; a removed portfolio's handle is an InputError. */
+  figuresOf(handle: PortfolioHandle): FiguresView {
+    const p = handle as PortfolioState;
+    if (p.owner !== this || p.removed) throw new InputError('portfolio', null, 'portfolio_id', `unknown portfolio "${p.info.id}"`);
     if (!p.fresh) {
       this.applyPending(p);
       const view = p.view;
@@ -400,7 +421,7 @@ export class RiskBook {
 
   private addPortfolio(info: Portfolio, pnl: Float64Array): void {
     checkPortfolio(info);
-    this.books.set(info.id, new PortfolioState({ ...info }, pnl));
+    this.books.set(info.id, new PortfolioState(this, { ...info }, pnl));
   }
 
   private observations(): number {
