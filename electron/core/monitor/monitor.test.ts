@@ -149,10 +149,8 @@ describe('Monitor: ticks', () => {
     const { timers, tick, of, monitor, store } = setup();
     const before = { p1: of('p1').length, p2: of('p2').length, p3: of('p3').length };
     tick('AAA', 120);
-    // Within 50 ms of the start cycle: the recompute waits for the window to end.
-    timers.advance(49);
-    expect(of('p1').length).toBe(before.p1);
-    timers.advance(1);
+    // The start cycle's recompute does not start a window: the tick is shown at once.
+    timers.advance(0);
     // The roll touches every portfolio (a new day in every window).
     expect([of('p1').length, of('p2').length, of('p3').length]).toEqual([before.p1 + 1, before.p2 + 1, before.p3 + 1]);
     expect(monitor.latest('p3')!.as_of).toBe(TODAY);
@@ -185,6 +183,20 @@ describe('Monitor: ticks', () => {
     const times = of('p1').slice(-2).map((m) => Date.parse(m.timestamp));
     expect(times[0]).toBe(burstStart);
     expect(times[1] - times[0]).toBe(50);
+    expect(monitor.latest('p1')!.gross_exposure).toBeCloseTo(1000 * lastClose('AAA') + 500 * 101, 6);
+  });
+
+  it('a tick just after a refresh cycle is shown at once: the cycle\'s recompute does not hold it back a window', () => {
+    const { timers, tick, of, monitor, clock } = setup({ settings: { coalesceMs: 50 } });
+    tick('BBB', 100);
+    timers.advance(1_000);
+    monitor.refresh();
+    const cycleAt = clock.now();
+    expect(Date.parse(of('p1').at(-1)!.timestamp)).toBe(cycleAt);
+    timers.advance(5);
+    tick('BBB', 101);
+    timers.advance(0);
+    expect(Date.parse(of('p1').at(-1)!.timestamp)).toBe(cycleAt + 5);
     expect(monitor.latest('p1')!.gross_exposure).toBeCloseTo(1000 * lastClose('AAA') + 500 * 101, 6);
   });
 

@@ -526,8 +526,12 @@ export class Monitor {
     if (kept > 0 && next < Infinity) this.scheduleFlush(Math.max(next, this.nextFlushAllowedAt), this.clock.now());
   }
 
-  /** Computes, caches and emits one portfolio's snapshot. */
-  private publish(slot: Slot, now: number, timestamp = new Date(now).toISOString()): RiskSnapshot | undefined {
+  /**
+   * Computes, caches and emits one portfolio's snapshot. A refresh cycle's recompute does not start
+   * a window (`tickDriven` false): a tick just after the cycle is shown at once rather than held
+   * back up to a window by a recompute no tick asked for.
+   */
+  private publish(slot: Slot, now: number, timestamp = new Date(now).toISOString(), tickDriven = true): RiskSnapshot | undefined {
     const book = this.book;
     if (!book) return undefined;
     const id = slot.id;
@@ -544,7 +548,7 @@ export class Monitor {
       return undefined;
     }
     this.recomputes++;
-    slot.computedAt = now;
+    if (tickDriven) slot.computedAt = now;
     this.cache.set(snapshot);
     this.events.emit('metrics', { snapshot });
     return snapshot;
@@ -590,7 +594,7 @@ export class Monitor {
           const slot = this.slots.get(ids[i++]);
           if (!slot) continue;
           this.unpend(slot);
-          const snapshot = this.publish(slot, this.clock.now());
+          const snapshot = this.publish(slot, this.clock.now(), undefined, false);
           if (snapshot) snapshots.push(snapshot);
           if (sliced && i < ids.length && this.clock.now() - sliceStart >= this.maxFlushMs) {
             this.cycleSliceTimer = this.timers.setTimeout(step, 0);
