@@ -125,7 +125,7 @@ export class Monitor {
   private feedSilent = false;
   private lastFeedState: FeedStatus['state'] | undefined;
 
-  /** Each portfolio's recompute bookkeeping, and the holders' slots of each symbol (made on first tick; dropped when positions change). */
+  /** Each portfolio's recompute bookkeeping, and the holders' slots of each symbol (made on its first tick; dropped when its holders change). */
   private readonly slots = new Map<string, Slot>();
   private readonly slotsBySymbol = new Map<string, Slot[]>();
   /**
@@ -317,7 +317,9 @@ export class Monitor {
     const held = this.holdings.get(pos.portfolio_id)!;
     if (pos.quantity === 0) held.delete(pos.symbol);
     else held.add(pos.symbol);
-    this.slotsBySymbol.clear();
+    // Only this symbol's holders changed (clearing every list made each position message cost a
+    // rebuild per symbol on its next tick).
+    this.slotsBySymbol.delete(pos.symbol);
     this.markDirty(affected);
   }
 
