@@ -13,12 +13,12 @@
 import { type Portfolio, Portfolio as PortfolioSchema, type Position, Position as PositionSchema } from '../../../shared/domain';
 import type { DropReason } from '../../../shared/feed';
 import type { FeedStatus } from '../../../shared/events';
-import { isMetricPath, METRIC_PATHS, type RiskDetail, type RiskSnapshot, setMetric } from '../../../shared/metrics';
+import { isMetricPath, type RiskDetail, type RiskSnapshot } from '../../../shared/metrics';
 import { InputError } from '../book/types';
 import type { EventBus } from '../events';
 import { type Clock, type Logger, type Timers, type TimerHandle, systemTimers } from '../ports';
 import type { PortfolioHandle, RiskBook, RiskOptions } from '../risk/book';
-import { FIGURE, FIGURE_COUNT, figuresOf } from '../risk/metrics';
+import { FIGURE, FIGURE_COUNT, figuresOf, putNulls } from '../risk/metrics';
 import { tuneGarbageCollection } from '../runtime';
 import type { HistoryPoint } from '../store/repositories/snapshots';
 import type { Store } from '../store/store';
@@ -814,6 +814,6 @@ export function snapshotOf(portfolioId: string, f: Float64Array, asOf: string, o
       top5: f[FIGURE['concentration_risk.top5']],
     },
   };
-  for (let i = 0; i < FIGURE_COUNT; i++) if (Number.isNaN(f[i])) setMetric(snapshot, METRIC_PATHS[i], null);
+  putNulls(snapshot, f);
   return snapshot;
 }

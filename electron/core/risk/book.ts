@@ -101,7 +101,7 @@ class PortfolioState {
   /** The lookback's slots of pnl when they do not wrap, made once per window position (see RiskBook.lookback). */
   pnlView: Float64Array | null = null;
   pnlViewAt = -1;
-  /** Where this portfolio's lower tail was last found (makes the next selection cheap; see computeMetrics). */
+  /** Where this portfolio's lower tail was last found (makes the next selection cheap; see computeFigures). */
   readonly tail: TailHint = { tailBound: NaN };
 
   /** Set when the portfolio leaves its book (its handle is then refused). */

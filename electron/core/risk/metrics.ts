@@ -1,6 +1,6 @@
 // Every metric of docs/metrics.md for one portfolio, from its P&L series and market values.
 // A figure that cannot be computed is null with a reason; nothing here returns NaN or Infinity.
-import { METRIC_PATHS, type MetricPath, type RiskMetrics, type RiskSnapshot, readMetric } from '../../../shared/metrics';
+import { METRIC_PATHS, type MetricPath, type RiskMetrics, type RiskSnapshot, readMetric, setMetric } from '../../../shared/metrics';
 import { InputError } from '../book/types';
 import { type Exposure, exposure } from './exposure';
 import { EWMA_LAMBDA, type ReturnSummary, TAIL_95, TAIL_99, type TailCandidates, Z_95, Z_99, cagrOf, cornishFisherVarOf, cvarFromSorted, sharpeOf, smallest, sortinoOf, summarizeScaled, tailSize, varFromSorted } from './stats';
@@ -75,46 +75,51 @@ const NEGATIVE_WEALTH = 'wealth fell below zero over the window, so CAGR is unde
 export const FIGURE = Object.freeze(Object.fromEntries(METRIC_PATHS.map((path, i) => [path, i]))) as { readonly [K in MetricPath]: number };
 export const FIGURE_COUNT = METRIC_PATHS.length;
 
-/** A figure of a vector as the contract shows it: null where the vector holds NaN. */
-export function figureAt(figures: Float64Array, i: number): number | null {
-  const v = figures[i];
-  return v === v ? v : null;
+/**
+ * Sets to null each metric whose figure in `f` is NaN: a RiskMetrics (or a snapshot) built from a
+ * vector takes its doubles as they are, then this (a helper mapping NaN to null on each field boxed
+ * every figure twice).
+ */
+export function putNulls(m: RiskMetrics, f: Float64Array): void {
+  for (let i = 0; i < FIGURE_COUNT; i++) if (Number.isNaN(f[i])) setMetric(m, METRIC_PATHS[i], null);
 }
 
 /** The figures as a RiskMetrics object. */
 export function metricsOf(f: Float64Array): RiskMetrics {
-  return {
-    var_95: figureAt(f, FIGURE.var_95),
-    var_99: figureAt(f, FIGURE.var_99),
-    cvar_95: figureAt(f, FIGURE.cvar_95),
-    cvar_99: figureAt(f, FIGURE.cvar_99),
-    parametric_var_95: figureAt(f, FIGURE.parametric_var_95),
-    parametric_var_99: figureAt(f, FIGURE.parametric_var_99),
-    cornish_fisher_var_95: figureAt(f, FIGURE.cornish_fisher_var_95),
-    cornish_fisher_var_99: figureAt(f, FIGURE.cornish_fisher_var_99),
-    var_95_amount: figureAt(f, FIGURE.var_95_amount),
-    var_99_amount: figureAt(f, FIGURE.var_99_amount),
-    cvar_95_amount: figureAt(f, FIGURE.cvar_95_amount),
-    cvar_99_amount: figureAt(f, FIGURE.cvar_99_amount),
-    parametric_var_95_amount: figureAt(f, FIGURE.parametric_var_95_amount),
-    parametric_var_99_amount: figureAt(f, FIGURE.parametric_var_99_amount),
-    volatility: figureAt(f, FIGURE.volatility),
-    ewma_volatility: figureAt(f, FIGURE.ewma_volatility),
-    max_drawdown: figureAt(f, FIGURE.max_drawdown),
-    sharpe_ratio: figureAt(f, FIGURE.sharpe_ratio),
-    sortino_ratio: figureAt(f, FIGURE.sortino_ratio),
-    calmar_ratio: figureAt(f, FIGURE.calmar_ratio),
-    gross_exposure: figureAt(f, FIGURE.gross_exposure),
-    net_exposure: figureAt(f, FIGURE.net_exposure),
-    leverage_ratio: figureAt(f, FIGURE.leverage_ratio),
-    nav: figureAt(f, FIGURE.nav),
+  const m: RiskMetrics = {
+    var_95: f[FIGURE.var_95],
+    var_99: f[FIGURE.var_99],
+    cvar_95: f[FIGURE.cvar_95],
+    cvar_99: f[FIGURE.cvar_99],
+    parametric_var_95: f[FIGURE.parametric_var_95],
+    parametric_var_99: f[FIGURE.parametric_var_99],
+    cornish_fisher_var_95: f[FIGURE.cornish_fisher_var_95],
+    cornish_fisher_var_99: f[FIGURE.cornish_fisher_var_99],
+    var_95_amount: f[FIGURE.var_95_amount],
+    var_99_amount: f[FIGURE.var_99_amount],
+    cvar_95_amount: f[FIGURE.cvar_95_amount],
+    cvar_99_amount: f[FIGURE.cvar_99_amount],
+    parametric_var_95_amount: f[FIGURE.parametric_var_95_amount],
+    parametric_var_99_amount: f[FIGURE.parametric_var_99_amount],
+    volatility: f[FIGURE.volatility],
+    ewma_volatility: f[FIGURE.ewma_volatility],
+    max_drawdown: f[FIGURE.max_drawdown],
+    sharpe_ratio: f[FIGURE.sharpe_ratio],
+    sortino_ratio: f[FIGURE.sortino_ratio],
+    calmar_ratio: f[FIGURE.calmar_ratio],
+    gross_exposure: f[FIGURE.gross_exposure],
+    net_exposure: f[FIGURE.net_exposure],
+    leverage_ratio: f[FIGURE.leverage_ratio],
+    nav: f[FIGURE.nav],
     concentration_risk: {
-      max_position: figureAt(f, FIGURE['concentration_risk.max_position']),
-      hhi: figureAt(f, FIGURE['concentration_risk.hhi']),
-      effective_positions: figureAt(f, FIGURE['concentration_risk.effective_positions']),
-      top5: figureAt(f, FIGURE['concentration_risk.top5']),
+      max_position: f[FIGURE['concentration_risk.max_position']],
+      hhi: f[FIGURE['concentration_risk.hhi']],
+      effective_positions: f[FIGURE['concentration_risk.effective_positions']],
+      top5: f[FIGURE['concentration_risk.top5']],
     },
   };
+  putNulls(m, f);
+  return m;
 }
 
 /** A RiskMetrics object as a figure vector (written to `out`). */
@@ -182,7 +187,7 @@ export function computeFigures(p: PortfolioFigures, opts: RiskOptions, out: Floa
   const T = p.pnl.length;
   const noReturns = n === 0 ? NO_POSITIONS : (navBad ?? (T === 0 ? 'no returns: the price history has a single date' : null));
 
-  // Return figures: NaN until computed; a skipped figure gets its reason (put() turns both into NaN + reason).
+  // Return figures: NaN until computed; a skipped figure gets its reason (checkFigures turns both into NaN + reason).
   let var95 = NaN, var99 = NaN, cvar95 = NaN, cvar99 = NaN, pvar95 = NaN, pvar99 = NaN, cf95 = NaN, cf99 = NaN;
   let vol = NaN, ewma = NaN, mdd = NaN, sharpeRatio = NaN, sortinoRatio = NaN, calmarRatio = NaN;
   const tailWhy = noReturns ?? '';
