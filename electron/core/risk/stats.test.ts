@@ -24,6 +24,7 @@ import {
   smallest,
   sortino,
   stdev,
+  summarize,
   volatility,
 } from './stats';
 
@@ -88,6 +89,30 @@ describe('moment-based figures', () => {
 
   it('is exactly 0 for a constant series, however the mean rounds', () => {
     expect(stdev(f64(0.1, 0.1, 0.1))).toBe(0);
+  });
+
+  it('summary: a series of one repeated value is flat (sd 0, no shape), one a single ulp apart is not', () => {
+    // The summary tells "all equal" from the size of the deviations, checking value by value only
+    // under the rounding bound: these pin both sides of that bound.
+    // (Values whose squared deviations stay above the smallest double: below that, any sd is 0.)
+    const value = fc.double({ min: -1e6, max: 1e6, noNaN: true }).filter((v) => Math.abs(v) > 1e-100 || v === 0);
+    fc.assert(
+      fc.property(value, fc.integer({ min: 2, max: 600 }), fc.nat(), fc.boolean(), (v, n, at, nudge) => {
+        const x = new Float64Array(n).fill(v);
+        if (nudge) x[at % n] = v === 0 ? 1e-100 : v + Math.abs(v) * Number.EPSILON;
+        const s = summarize(x);
+        if (nudge) {
+          expect(s.sd).toBeGreaterThan(0);
+        } else {
+          expect(s.sd).toBe(0);
+          expect(s.skewness).toBeNaN();
+          expect(s.excessKurtosis).toBeNaN();
+        }
+      }),
+      { numRuns: 400 },
+    );
+    expect(summarize(f64(0.1, 0.1, 0.1)).sd).toBe(0);
+    expect(summarize(f64(NaN, NaN)).sd).toBeNaN();
   });
 
   it('Sharpe: mean excess over its deviation, annualised', () => {

@@ -193,8 +193,6 @@ export function summarizeScaled(x: Float64Array, divisor: number, r: Float64Arra
   const ew = ewmaWeights(n, lambda);
   // A multiply per value, not a division: divisions are what this loop would otherwise wait on.
   const scale = 1 / divisor;
-  const r0 = x[0] * scale;
-  let constant = true;
   let s = 0;
   let down = 0;
   let w = 1;
@@ -210,7 +208,6 @@ export function summarizeScaled(x: Float64Array, divisor: number, r: Float64Arra
   for (let i = 0; i < n; i++) {
     const v = x[i] * scale;
     r[i] = v;
-    constant = constant && v === r0;
     s += v;
     // min(e, 0) without Math.min (V8's handles NaN and -0, and costs as much as the rest of the loop):
     // e - |e| is exactly 2e below 0 and 0 above.
@@ -237,16 +234,34 @@ export function summarizeScaled(x: Float64Array, divisor: number, r: Float64Arra
   }
   if (tail) tail.count = count;
   const m = s / n;
-  let m2 = 0;
-  let m3 = 0;
-  let m4 = 0;
-  for (let i = 0; i < n; i++) {
+  // Central moments as two interleaved sums (even and odd days): each running sum waits on its
+  // previous addition, and two chains instead of one took a tenth off this function.
+  let m2 = 0, m3 = 0, m4 = 0;
+  let o2 = 0, o3 = 0, o4 = 0;
+  let i = 0;
+  for (; i + 1 < n; i += 2) {
+    const d = r[i] - m;
+    const e = r[i + 1] - m;
+    const d2 = d * d;
+    const e2 = e * e;
+    m2 += d2;
+    m3 += d2 * d;
+    m4 += d2 * d2;
+    o2 += e2;
+    o3 += e2 * e;
+    o4 += e2 * e2;
+  }
+  if (i < n) {
     const d = r[i] - m;
     const d2 = d * d;
     m2 += d2;
     m3 += d2 * d;
     m4 += d2 * d2;
   }
+  m2 += o2;
+  m3 += o3;
+  m4 += o4;
+  const constant = allEqual(r, n, m2);
   const v = m2 / n;
   const sd = constant ? 0 : Math.sqrt(m2 / (n - 1));
   const skewness = constant ? NaN : m3 / n / (v * Math.sqrt(v));
@@ -263,6 +278,21 @@ export function summarizeScaled(x: Float64Array, divisor: number, r: Float64Arra
   out.meanOverMar = m - mar;
   out.downsideDeviation = downsideDeviation;
   return out;
+}
+
+/**
+ * Whether r[0..n) are all the same value, given m2 = the sum of squared deviations from their
+ * computed mean. Equal values can still show a tiny m2 (their mean is rounded), so m2 is compared
+ * with that rounding's bound, n x (n u r0)^2 with u = 2^-53, with a factor 4 to spare; only a
+ * series under it (constant, or nearly) is compared value by value. Keeps the comparison out of
+ * the hot loop; NaN is never "constant".
+ */
+function allEqual(r: Float64Array, n: number, m2: number): boolean {
+  const r0 = r[0];
+  const bound = 4 * n * (n * Number.EPSILON * 0.5 * r0) ** 2;
+  if (m2 > bound) return false;
+  for (let i = 1; i < n; i++) if (r[i] !== r0) return false;
+  return r0 === r0;
 }
 
 /** The figures of summarizeScaled for a return series itself. */
