@@ -110,11 +110,14 @@ async function run(dir: string, rate: number, warmup: number, seconds: number, c
   // Latency of every 10th tick at high rates (every tick at low ones), kept as plain numbers: the
   // bookkeeping must not load the desk it measures.
   const sampleEvery = rate >= 500 ? 10 : 1;
-  // Per portfolio (by its number: ids are P0000..P0999), the first n entries are ticks not yet
-  // reflected. Arrays reused: truncating them would hand their storage back and make every push
-  // allocate; and no map lookup on each of the ~60,000 metrics events a second (one was 2% of the
-  // desk's profile): the bookkeeping must not load the desk it measures.
-  const pending = Array.from({ length: PORTFOLIOS }, () => ({ n: 0, arrived: [] as number[], sent: [] as number[] }));
+  // Per portfolio (by its number: ids are P0000..P0999), the first waiting[k] entries are ticks not
+  // yet reflected. Arrays reused: truncating them would hand their storage back and make every push
+  // allocate; no map lookup on each of the ~60,000 metrics events a second (one was 2% of the
+  // desk's profile); and the counts in one typed array, so the common case (nothing waiting) reads
+  // 4 KB that stay in cache instead of a scattered object per event (~2% of the desk's CPU): the
+  // bookkeeping must not load the desk it measures.
+  const waiting = new Int32Array(PORTFOLIOS);
+  const pending = Array.from({ length: PORTFOLIOS }, () => ({ arrived: [] as number[], sent: [] as number[] }));
   const numberOf = (id: string) => (id.charCodeAt(1) - 48) * 1000 + (id.charCodeAt(2) - 48) * 100 + (id.charCodeAt(3) - 48) * 10 + (id.charCodeAt(4) - 48);
   let seq = 0;
   let measuring = false;
@@ -133,9 +136,9 @@ async function run(dir: string, rate: number, warmup: number, seconds: number, c
             const arrived = performance.now();
             for (const k of monitorHolders(t.symbol)) {
               const list = pending[k];
-              list.arrived[list.n] = arrived;
-              list.sent[list.n] = t.ts;
-              list.n++;
+              list.arrived[waiting[k]] = arrived;
+              list.sent[waiting[k]] = t.ts;
+              waiting[k]++;
             }
           }
           return sink.tick(t);
@@ -151,15 +154,17 @@ async function run(dir: string, rate: number, warmup: number, seconds: number, c
   }
   const monitorHolders = (symbol: string) => holders.get(symbol) ?? [];
   events.on('metrics', ({ snapshot }) => {
-    const list = pending[numberOf(snapshot.portfolio_id)];
-    if (list.n === 0) return;
+    const k = numberOf(snapshot.portfolio_id);
+    const n = waiting[k];
+    if (n === 0) return;
+    const list = pending[k];
     const now = performance.now();
     const nowEpoch = performance.timeOrigin + now;
-    for (let i = 0; i < list.n; i++) {
+    for (let i = 0; i < n; i++) {
       arrival.add(now - list.arrived[i]);
       sent.add(nowEpoch - list.sent[i]);
     }
-    list.n = 0;
+    waiting[k] = 0;
   });
   const cycleMs: number[] = [];
   events.on('cycle', (c) => measuring && cycleMs.push(c.durationMs));

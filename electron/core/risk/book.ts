@@ -123,6 +123,10 @@ function simpleReturn(cur: number, prev: number): number {
   return prev > 0 && cur > 0 ? cur / prev - 1 : 0;
 }
 
+/** applyPending's notes (each pending holding's symbol and change of market value), reused: the loop is single-threaded. */
+let pendingDelta = new Float64Array(64);
+let pendingSymbol = new Int32Array(64);
+
 export class RiskBook {
   private readonly n: number;
   private readonly w: number;
@@ -515,16 +519,27 @@ export class RiskBook {
     const count = p.pendingCount;
     if (count === 0) return;
     const lastSlot = this.stored > 0 ? (this.start + this.stored - 1) % this.cap : -1;
-    const { mv, mvStale } = p;
+    const { mv, mvStale, pnl } = p;
+    const { lastRow, ret, cap } = this;
+    // First the holdings themselves (each scattered in memory: a short loop lets their cache misses
+    // overlap), noting each one's change of market value; then the series, two rows per pass.
+    if (pendingDelta.length < count) pendingDelta = new Float64Array(2 * count);
+    if (pendingSymbol.length < count) pendingSymbol = new Int32Array(2 * count);
+    let today = 0;
     for (let k = 0; k < count; k++) {
       const h = list[k];
-      const { s, j } = h;
-      const value = h.qm * this.lastRow[s];
-      this.addReturns(p.pnl, s, value - h.mvBase);
-      if (lastSlot >= 0) p.pnl[lastSlot] += h.mvBase * (this.ret[s * this.cap + lastSlot] - h.rBase);
-      if (!mvStale) mv[j] = value;
+      const s = h.s;
+      const value = h.qm * lastRow[s];
+      pendingDelta[k] = value - h.mvBase;
+      pendingSymbol[k] = s;
+      if (lastSlot >= 0) today += h.mvBase * (ret[s * cap + lastSlot] - h.rBase);
+      if (!mvStale) mv[h.j] = value;
       h.pending = false;
     }
+    let k = 0;
+    for (; k + 1 < count; k += 2) this.addTwoReturns(pnl, pendingSymbol[k], pendingDelta[k], pendingSymbol[k + 1], pendingDelta[k + 1]);
+    if (k < count) this.addReturns(pnl, pendingSymbol[k], pendingDelta[k]);
+    if (lastSlot >= 0) pnl[lastSlot] += today;
     p.pendingCount = 0;
     this.touched(p, count);
   }
@@ -541,6 +556,15 @@ export class RiskBook {
     const base = s * this.cap;
     for (let k = a0; k < a1; k++) pnl[k] += x * ret[base + k];
     for (let k = 0; k < b1; k++) pnl[k] += x * ret[base + k];
+  }
+
+  /** pnl[t] += x * r[s, t] + y * r[u, t] over the lookback: one pass over pnl for two holdings. */
+  private addTwoReturns(pnl: Float64Array, s: number, x: number, u: number, y: number): void {
+    const { ret, a0, a1, b1 } = this;
+    const bs = s * this.cap;
+    const bu = u * this.cap;
+    for (let k = a0; k < a1; k++) pnl[k] += x * ret[bs + k] + y * ret[bu + k];
+    for (let k = 0; k < b1; k++) pnl[k] += x * ret[bs + k] + y * ret[bu + k];
   }
 
   /** Recomputes a portfolio's P&L over the lookback from its positions: O(T x positions). */
