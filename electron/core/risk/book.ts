@@ -111,12 +111,28 @@ class PortfolioState implements FiguresView, TailHint {
 
   /** Set when the portfolio leaves its book (its handle is then refused). */
   removed = false;
+  private given: Portfolio;
+  /** info.nav, here too: every recompute reads it, and reaching into info was one more cache miss. */
+  nav: number | null;
 
   constructor(
     readonly owner: RiskBook,
-    public info: Portfolio,
+    info: Portfolio,
     readonly pnl: Float64Array,
-  ) {}
+  ) {
+    this.given = { ...info };
+    this.nav = info.nav;
+  }
+
+  /** Name, NAV and currency (a copy of what was given). */
+  get info(): Portfolio {
+    return this.given;
+  }
+
+  set info(info: Portfolio) {
+    this.given = { ...info };
+    this.nav = info.nav;
+  }
 }
 
 function isPrice(v: number): boolean {
@@ -300,7 +316,7 @@ export class RiskBook {
     checkPortfolio(info);
     const p = this.books.get(info.id);
     if (p) {
-      p.info = { ...info };
+      p.info = info;
       p.fresh = false;
     } else {
       this.addPortfolio(info, new Float64Array(this.cap));
@@ -347,7 +363,7 @@ export class RiskBook {
     if (p.owner !== this || p.removed) throw new InputError('portfolio', null, 'portfolio_id', `unknown portfolio "${p.info.id}"`);
     if (!p.fresh) {
       this.applyPending(p);
-      p.null_reasons = computeFigures({ pnl: this.pnlLookback(p), marketValues: this.marketValues(p), nav: p.info.nav }, this.opts, p.values, this.returns, p);
+      p.null_reasons = computeFigures({ pnl: this.pnlLookback(p), marketValues: this.marketValues(p), nav: p.nav }, this.opts, p.values, this.returns, p);
       p.as_of = this.latestDate();
       p.observations = this.observations();
       p.fresh = true;
@@ -429,7 +445,7 @@ export class RiskBook {
 
   private addPortfolio(info: Portfolio, pnl: Float64Array): void {
     checkPortfolio(info);
-    this.books.set(info.id, new PortfolioState(this, { ...info }, pnl));
+    this.books.set(info.id, new PortfolioState(this, info, pnl));
   }
 
   private observations(): number {
