@@ -87,10 +87,12 @@ class PortfolioState implements FiguresView, TailHint {
   /** Holdings with ticks not yet applied to pnl (see Holder.pending): the first pendingCount entries (the array is reused, never shrunk). */
   readonly pendingHolders: Holder[] = [];
   pendingCount = 0;
-  /** Its figures, current while `fresh` (a tick, position or NAV change clears it). */
-  // The figures view (FiguresView) and the tail hint (TailHint) are fields of this object rather
-  // than objects of their own: every recompute reads them, and each separate object was one more
-  // cache miss per recompute (a book of 1,000 portfolios does not stay in cache between ticks).
+  /**
+   * Its figures, current while `fresh` (a tick, position or NAV change clears it). This object is
+   * also their FiguresView and its TailHint, rather than holding objects of their own: every
+   * recompute reads them, and each separate object was one more cache miss per recompute (a book
+   * of 1,000 portfolios does not stay in cache between one portfolio's ticks).
+   */
   readonly values = new Float64Array(FIGURE_COUNT);
   null_reasons: NullReasons = {};
   as_of = '';
