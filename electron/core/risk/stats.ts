@@ -180,8 +180,9 @@ export interface TailCandidates {
 }
 
 /**
- * Every moment-like figure of a series (at least 1 return) in two passes: this runs for each
- * affected portfolio on every tick, where one pass per figure would cost several times as much.
+ * Every moment-like figure of a series (at least 1 return) in three passes (sums, wealth,
+ * central moments): this runs for each affected portfolio on every tick, where one pass per
+ * figure would cost several times as much.
  * The series is x[i] * (1 / divisor) (a portfolio's P&L over its NAV), written to `r` (which may be x
  * itself when divisor is 1); the first pass also collects `tail` candidates when given.
  * The single-figure functions below read from it, so each formula lives here once. The result is
@@ -193,18 +194,11 @@ export function summarizeScaled(x: Float64Array, divisor: number, r: Float64Arra
   const ew = ewmaWeights(n, lambda);
   // A multiply per value, not a division: divisions are what this loop would otherwise wait on.
   const scale = 1 / divisor;
-  // Two days per iteration, each running sum in two chains (even and odd days) except wealth,
-  // which is a product in day order: a third off this pass. The day's steps are written out for
-  // both days and again for an odd last day; a helper returning the drawdown state would allocate.
+  // Two days per iteration, each running sum in two chains (even and odd days): each addition
+  // then waits on the one two days back, not on yesterday's; a third off this pass.
   let s = 0, s1 = 0;
   let down = 0, down1 = 0;
   let ewma = 0, ewma1 = 0;
-  let w = 1;
-  let peak = 1;
-  let mdd = 0;
-  // Wealth below this sets a new maximum drawdown: peak * (1 + mdd), kept as the peak and mdd move.
-  // A new peak costs a multiply; only a new maximum drawdown (rare) a division.
-  let floor = 1;
   const bound = tail ? tail.bound : NaN;
   const buf = tail?.values;
   const cap = buf ? buf.length : 0;
@@ -228,24 +222,6 @@ export function summarizeScaled(x: Float64Array, divisor: number, r: Float64Arra
     // Fixed weights rather than the recursion num = lambda * num + v^2: no chain of dependent multiplies.
     ewma += ew[i] * (v * v);
     ewma1 += ew[i + 1] * (u * u);
-    w *= 1 + v;
-    if (w >= peak) {
-      peak = w;
-      floor = w * (1 + mdd);
-    } else if (w < floor) {
-      const dd = (w - peak) / peak;
-      if (dd < mdd) mdd = dd;
-      floor = peak * (1 + mdd);
-    }
-    w *= 1 + u;
-    if (w >= peak) {
-      peak = w;
-      floor = w * (1 + mdd);
-    } else if (w < floor) {
-      const dd = (w - peak) / peak;
-      if (dd < mdd) mdd = dd;
-      floor = peak * (1 + mdd);
-    }
     if (v <= bound) {
       if (count < cap) buf![count] = v;
       count++;
@@ -263,12 +239,6 @@ export function summarizeScaled(x: Float64Array, divisor: number, r: Float64Arra
     const bv = (ev - Math.abs(ev)) * 0.5;
     down += bv * bv;
     ewma += ew[i] * (v * v);
-    w *= 1 + v;
-    // The last day: no peak or floor to keep for later (floor <= peak, so below it is below the peak).
-    if (w < floor) {
-      const dd = (w - peak) / peak;
-      if (dd < mdd) mdd = dd;
-    }
     if (v <= bound) {
       if (count < cap) buf![count] = v;
       count++;
@@ -278,6 +248,25 @@ export function summarizeScaled(x: Float64Array, divisor: number, r: Float64Arra
   down += down1;
   ewma += ewma1;
   if (tail) tail.count = count;
+  // Wealth is a product in day order, so the drawdown scan has a loop of its own (as fast as
+  // folding it into the pass above: its branches, not its loads, are what it waits on).
+  let w = 1;
+  let peak = 1;
+  let mdd = 0;
+  // Wealth below this sets a new maximum drawdown: peak * (1 + mdd), kept as the peak and mdd move.
+  // A new peak costs a multiply; only a new maximum drawdown (rare) a division.
+  let floor = 1;
+  for (let t = 0; t < n; t++) {
+    w *= 1 + r[t];
+    if (w >= peak) {
+      peak = w;
+      floor = w * (1 + mdd);
+    } else if (w < floor) {
+      const dd = (w - peak) / peak;
+      if (dd < mdd) mdd = dd;
+      floor = peak * (1 + mdd);
+    }
+  }
   const m = s / n;
   // Central moments as two interleaved sums (even and odd days): each running sum waits on its
   // previous addition, and two chains instead of one took a tenth off this function.
