@@ -18,7 +18,7 @@ import { InputError } from '../book/types';
 import type { EventBus } from '../events';
 import { type Clock, type Logger, type Timers, type TimerHandle, systemTimers } from '../ports';
 import type { PortfolioHandle, RiskBook, RiskOptions } from '../risk/book';
-import { FIGURE, FIGURE_COUNT, figuresOf, putNulls } from '../risk/metrics';
+import { FIGURE, putNulls } from '../risk/metrics';
 import { tuneGarbageCollection } from '../runtime';
 import type { HistoryPoint } from '../store/repositories/snapshots';
 import type { Store } from '../store/store';
@@ -158,7 +158,6 @@ export class Monitor {
   /** Live prices since start (re-applied when the book is reloaded after an outside change). */
   private readonly livePrices = new Map<string, { price: number; date: string }>();
   private recomputes = 0;
-  private readonly scratchFigures = new Float64Array(FIGURE_COUNT);
 
   constructor(
     private readonly deps: MonitorDeps,
@@ -694,7 +693,8 @@ export class Monitor {
       const stale = this.isStale(id);
       // A portfolio waiting for its recompute gets its flag with it.
       if (current && current.stale !== stale && this.slots.get(id)?.due === Infinity) {
-        const snapshot = snapshotOf(id, figuresOf(current, this.scratchFigures), current.as_of, current.observations, current.null_reasons, new Date(now).toISOString(), stale);
+        // The same figures with the new flag (rare: only when a flag changes, so a copy will do).
+        const snapshot: RiskSnapshot = { ...current, timestamp: new Date(now).toISOString(), stale };
         this.cache.set(snapshot);
         this.events.emit('metrics', { snapshot });
       }
