@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { METRIC_PATHS, type RiskMetrics, readMetric } from '../../shared/metrics';
 import type { Logger } from './ports';
 
 /** A fresh temporary directory, removed by the returned cleanup. */
@@ -132,4 +133,9 @@ export class RecordingLogger implements Logger {
       .map((l) => JSON.stringify({ ...l, fields: l.fields }, (_k, v) => (v instanceof Error ? { message: v.message, stack: v.stack } : v)))
       .join('\n');
   }
+}
+
+/** A RiskMetrics object as the engine's figure vector (metrics.ts FIGURE order, NaN for null): the inverse of metricsOf. */
+export function figuresOf(m: RiskMetrics): Float64Array {
+  return Float64Array.from(METRIC_PATHS, (path) => readMetric(m, path) ?? NaN);
 }

@@ -8,9 +8,8 @@ import { type RiskMetrics, type RiskSnapshot, SCALAR_METRICS } from '../../../sh
 import { EventBus } from '../events';
 import { ManualClock, ManualTimers } from '../ports';
 import { RiskBook } from '../risk/book';
-import { figuresOf } from '../risk/metrics';
 import { Store } from '../store/store';
-import { captureLogger, tempDir, writeFile } from '../testing';
+import { captureLogger, figuresOf, tempDir, writeFile } from '../testing';
 import type { Feed, FeedKind } from './feed';
 import { priceTableFromRows } from './load';
 import { Monitor, type MonitorSettings, snapshotOf } from './monitor';

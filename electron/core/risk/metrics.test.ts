@@ -3,7 +3,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { METRIC_PATHS, readMetric } from '../../../shared/metrics';
-import { DEFAULT_RISK_OPTIONS, FIGURE_COUNT, type TailHint, computeFigures, computeMetrics, figuresOf, metricsOf } from './metrics';
+import { figuresOf } from '../testing';
+import { DEFAULT_RISK_OPTIONS, FIGURE_COUNT, type TailHint, computeFigures, computeMetrics, metricsOf } from './metrics';
 
 const marketValues = Float64Array.of(400_000, -250_000, 600_000, 120_000);
 const NAV = 1_000_000;

@@ -1,6 +1,6 @@
 // Every metric of docs/metrics.md for one portfolio, from its P&L series and market values.
 // A figure that cannot be computed is null with a reason; nothing here returns NaN or Infinity.
-import { METRIC_PATHS, type MetricPath, type RiskMetrics, type RiskSnapshot, readMetric, setMetric } from '../../../shared/metrics';
+import { METRIC_PATHS, type MetricPath, type RiskMetrics, type RiskSnapshot, setMetric } from '../../../shared/metrics';
 import { InputError } from '../book/types';
 import { type Exposure, exposure } from './exposure';
 import { EWMA_LAMBDA, type ReturnSummary, TAIL_95, TAIL_99, type TailCandidates, Z_95, Z_99, cagrOf, cornishFisherVarOf, cvarFromSorted, sharpeOf, smallest, sortinoOf, summarizeScaled, tailSize, varFromSorted } from './stats';
@@ -120,12 +120,6 @@ export function metricsOf(f: Float64Array): RiskMetrics {
   };
   putNulls(m, f);
   return m;
-}
-
-/** A RiskMetrics object as a figure vector (written to `out`). */
-export function figuresOf(m: RiskMetrics, out: Float64Array = new Float64Array(FIGURE_COUNT)): Float64Array {
-  METRIC_PATHS.forEach((path, i) => (out[i] = readMetric(m, path) ?? NaN));
-  return out;
 }
 
 /**
