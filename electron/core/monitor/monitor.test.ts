@@ -4,15 +4,15 @@ import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { FeedStatus } from '../../../shared/events';
 import { RiskSnapshotSchema } from '../../../shared/metrics-schema';
-import { type RiskMetrics, type RiskSnapshot, SCALAR_METRICS } from '../../../shared/metrics';
+import { type RiskSnapshot, SCALAR_METRICS } from '../../../shared/metrics';
 import { EventBus } from '../events';
 import { ManualClock, ManualTimers } from '../ports';
 import { RiskBook } from '../risk/book';
 import { Store } from '../store/store';
-import { captureLogger, figuresOf, tempDir, writeFile } from '../testing';
+import { captureLogger, tempDir, writeFile } from '../testing';
 import type { Feed, FeedKind } from './feed';
 import { priceTableFromRows } from './load';
-import { Monitor, type MonitorSettings, snapshotOf } from './monitor';
+import { Monitor, type MonitorSettings } from './monitor';
 import { ReplayFeed } from './replay-feed';
 import { SimulatedFeed } from './simulated-feed';
 import { PushFeed, TEST_LAST_DATE, TEST_PORTFOLIOS, TEST_POSITIONS, TEST_SYMBOLS, testPrices } from './testbook';
@@ -85,21 +85,6 @@ function expectSameFigures(live: RiskSnapshot, fresh: ReturnType<RiskBook['metri
 }
 
 const lastClose = (symbol: string) => testPrices().filter((r) => r.symbol === symbol && r.date === TEST_LAST_DATE)[0].close;
-
-describe('snapshotOf', () => {
-  it('copies every metric of the contract, each to its own field, and the meta fields', () => {
-    const metrics = Object.fromEntries(SCALAR_METRICS.map((m, i) => [m, i + 0.5])) as unknown as RiskMetrics;
-    metrics.concentration_risk = { max_position: 0.1, hhi: null, effective_positions: 5, top5: -0 };
-    metrics.calmar_ratio = null;
-    const reasons = { calmar_ratio: 'why', 'concentration_risk.hhi': 'why not' };
-    const s = snapshotOf('p1', figuresOf(metrics), '2026-01-05', 252, reasons, '2026-01-05T15:00:00.000Z', true);
-    expect(s.calmar_ratio).toBeNull();
-    expect(s.concentration_risk.hhi).toBeNull();
-    expect(Object.is(s.concentration_risk.top5, -0)).toBe(true);
-    expect(s).toEqual({ ...metrics, portfolio_id: 'p1', as_of: '2026-01-05', observations: 252, null_reasons: reasons, timestamp: '2026-01-05T15:00:00.000Z', stale: true });
-    expect(RiskSnapshotSchema.safeParse(s).success).toBe(true);
-  });
-});
 
 describe('Monitor: start and cycles', () => {
   it('computes, emits and persists one valid snapshot per portfolio at start', () => {

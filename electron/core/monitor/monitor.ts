@@ -18,11 +18,10 @@ import { InputError } from '../book/types';
 import type { EventBus } from '../events';
 import { type Clock, type Logger, type Timers, type TimerHandle, systemTimers } from '../ports';
 import type { PortfolioHandle, RiskBook, RiskOptions } from '../risk/book';
-import { FIGURE, putNulls } from '../risk/metrics';
 import { tuneGarbageCollection } from '../runtime';
 import type { HistoryPoint } from '../store/repositories/snapshots';
 import type { Store } from '../store/store';
-import { SnapshotCache } from './cache';
+import { type CachedFigures, SnapshotCache } from './cache';
 import type { Feed, FeedSink, Tick } from './feed';
 import { loadRiskBook } from './load';
 import { applyRetention, DEFAULT_RETENTION, type RetentionPolicy, type RetentionResult, validateRetention } from './retention';
@@ -91,6 +90,8 @@ interface Slot {
   /** The portfolio in the book it was last computed from (a reload makes a new book). */
   book: RiskBook | null;
   handle: PortfolioHandle | null;
+  /** Its entry in the snapshot cache, once it has one. */
+  cached: CachedFigures | null;
 }
 
 class RetentionStopped extends Error {}
@@ -232,7 +233,7 @@ export class Monitor {
 
   /** Every portfolio's latest snapshot. */
   latestAll(): RiskSnapshot[] {
-    return [...this.cache.all()];
+    return this.cache.all();
   }
 
   portfolioIds(): string[] {
@@ -412,7 +413,7 @@ export class Monitor {
   /** The portfolio's slot, made on first need (slots outlive a reload; a removed portfolio's goes). */
   private slotOf(id: string): Slot {
     let slot = this.slots.get(id);
-    if (!slot) this.slots.set(id, (slot = { id, computedAt: -Infinity, changedAt: -Infinity, meanGap: Infinity, due: Infinity, queued: false, book: null, handle: null }));
+    if (!slot) this.slots.set(id, (slot = { id, computedAt: -Infinity, changedAt: -Infinity, meanGap: Infinity, due: Infinity, queued: false, book: null, handle: null, cached: null }));
     return slot;
   }
 
@@ -543,14 +544,16 @@ export class Monitor {
         slot.book = book;
       }
       const f = book.figuresOf(slot.handle);
-      snapshot = snapshotOf(id, f.values, f.as_of, f.observations, f.null_reasons, timestamp, this.isStale(id));
+      let entry = slot.cached;
+      if (entry === null || entry.removed) entry = slot.cached = this.cache.entry(id);
+      this.cache.write(entry, f.values, f.as_of, f.observations, f.null_reasons, timestamp, this.isStale(id));
+      snapshot = entry.snapshot();
     } catch (err) {
       this.logger.error({ err, portfolio_id: id }, 'risk computation failed');
       return undefined;
     }
     this.recomputes++;
     if (tickDriven) slot.computedAt = now;
-    this.cache.set(snapshot);
     this.events.emit('metrics', { snapshot });
     return snapshot;
   }
@@ -689,14 +692,14 @@ export class Monitor {
     if (!this.staleSetChanged) return;
     this.staleSetChanged = false;
     for (const id of this.holdings.keys()) {
-      const current = this.cache.get(id);
+      const slot = this.slots.get(id);
+      const entry = slot?.cached;
       const stale = this.isStale(id);
       // A portfolio waiting for its recompute gets its flag with it.
-      if (current && current.stale !== stale && this.slots.get(id)?.due === Infinity) {
-        // The same figures with the new flag (rare: only when a flag changes, so a copy will do).
-        const snapshot: RiskSnapshot = { ...current, timestamp: new Date(now).toISOString(), stale };
-        this.cache.set(snapshot);
-        this.events.emit('metrics', { snapshot });
+      if (entry?.written && !entry.removed && entry.stale !== stale && slot!.due === Infinity) {
+        // The same figures with the new flag.
+        this.cache.write(entry, entry.values, entry.as_of, entry.observations, entry.null_reasons, new Date(now).toISOString(), stale);
+        this.events.emit('metrics', { snapshot: entry.snapshot() });
       }
     }
   }
@@ -765,55 +768,4 @@ export class Monitor {
     this.logger.info({ portfolios: this.holdings.size }, 'database changed by another process: book reloaded');
     this.markDirty([...this.holdings.keys()]);
   }
-}
-
-/**
- * A snapshot from a figure vector (metrics.ts FIGURE: NaN for null), every field written out. A
- * literal of fixed shape is what V8 builds fastest: a spread of the figures cost ~1.5 us per
- * snapshot in the live loop (adding fields after one, ~20 us). The fields take the vector's
- * doubles as they are and the nulls are put in afterwards: a helper mapping NaN to null on each
- * field boxed every figure twice (~450 bytes more per recompute, a fifth of all it allocated).
- * The type checker holds the list to the contract: a metric missing here does not compile.
- */
-export function snapshotOf(portfolioId: string, f: Float64Array, asOf: string, observations: number, nullReasons: RiskSnapshot['null_reasons'], timestamp: string, stale: boolean): RiskSnapshot {
-  const snapshot: RiskSnapshot = {
-    portfolio_id: portfolioId,
-    as_of: asOf,
-    observations,
-    timestamp,
-    null_reasons: nullReasons,
-    stale,
-    var_95: f[FIGURE.var_95],
-    var_99: f[FIGURE.var_99],
-    cvar_95: f[FIGURE.cvar_95],
-    cvar_99: f[FIGURE.cvar_99],
-    parametric_var_95: f[FIGURE.parametric_var_95],
-    parametric_var_99: f[FIGURE.parametric_var_99],
-    cornish_fisher_var_95: f[FIGURE.cornish_fisher_var_95],
-    cornish_fisher_var_99: f[FIGURE.cornish_fisher_var_99],
-    var_95_amount: f[FIGURE.var_95_amount],
-    var_99_amount: f[FIGURE.var_99_amount],
-    cvar_95_amount: f[FIGURE.cvar_95_amount],
-    cvar_99_amount: f[FIGURE.cvar_99_amount],
-    parametric_var_95_amount: f[FIGURE.parametric_var_95_amount],
-    parametric_var_99_amount: f[FIGURE.parametric_var_99_amount],
-    volatility: f[FIGURE.volatility],
-    ewma_volatility: f[FIGURE.ewma_volatility],
-    max_drawdown: f[FIGURE.max_drawdown],
-    sharpe_ratio: f[FIGURE.sharpe_ratio],
-    sortino_ratio: f[FIGURE.sortino_ratio],
-    calmar_ratio: f[FIGURE.calmar_ratio],
-    gross_exposure: f[FIGURE.gross_exposure],
-    net_exposure: f[FIGURE.net_exposure],
-    leverage_ratio: f[FIGURE.leverage_ratio],
-    nav: f[FIGURE.nav],
-    concentration_risk: {
-      max_position: f[FIGURE['concentration_risk.max_position']],
-      hhi: f[FIGURE['concentration_risk.hhi']],
-      effective_positions: f[FIGURE['concentration_risk.effective_positions']],
-      top5: f[FIGURE['concentration_risk.top5']],
-    },
-  };
-  putNulls(snapshot, f);
-  return snapshot;
 }
