@@ -17,7 +17,7 @@ import { Monitor } from '../electron/core/monitor/monitor';
 import { WebSocketFeed } from '../electron/core/monitor/ws-feed';
 import { silentLogger, systemClock } from '../electron/core/ports';
 import { Store } from '../electron/core/store/store';
-import { cpuSteadiness, report } from './util';
+import { report } from './util';
 
 /** The bench's own folder (its bundled copy runs from out/bench, so it is passed down). */
 const BENCH_DIR = process.env.RISK_DESK_BENCH_DIR ?? __dirname;
@@ -275,19 +275,13 @@ async function main(): Promise<void> {
     print('1,000 ticks/s, defaults (--coalesce-ms 50 --recompute-budget 0.5)', child('run', '1000', '3', '20', '50', '0.5'), true);
     // The fresh setting sits near the CPU target, where one run on a shared VM can land either
     // side of it (identical code has measured 43% to 58% of a core): three runs, the median one
-    // shown (by CPU) with the range of each target figure over the three, and how steady the
-    // machine's CPU time was around them.
-    const before = child('steadiness') as ReturnType<typeof cpuSteadiness>;
+    // shown (by CPU) with the range of each target figure over the three.
     const fresh = [0, 1, 2].map(() => child('run', '1000', '3', '20', '6', '1') as Run).sort((a, b) => a.cpuShare - b.cpuShare);
-    const after = child('steadiness') as ReturnType<typeof cpuSteadiness>;
     print('1,000 ticks/s, --coalesce-ms 6 --recompute-budget 1 (fresh), median of 3 runs by CPU', fresh[1], true);
     const range = (f: (r: Run) => number, digits: number) => `${Math.min(...fresh.map(f)).toFixed(digits)} to ${Math.max(...fresh.map(f)).toFixed(digits)}`;
     report('  3 runs: arrival -> metrics p99', `${range((r) => r.arrival.p99, 2)} ms`);
     report('  3 runs: CPU of the desk process', `${range((r) => r.cpuShare * 100, 0)}% of a core`);
     report('  3 runs: RSS (max while running)', `${range((r) => r.maxRssMb, 0)} MB`);
-    const steadiness = (m: ReturnType<typeof cpuSteadiness>) => `${m.p10.toFixed(2)} / ${m.median.toFixed(2)} / ${m.p90.toFixed(2)} ms`;
-    report('  machine: identical work, CPU p10/p50/p90 before', steadiness(before));
-    report('  machine: identical work, CPU p10/p50/p90 after', steadiness(after));
     print('20 ticks/s, defaults (a quiet feed)', child('run', '20', '2', '10', '50', '0.5'), false);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
@@ -301,9 +295,6 @@ if (process.argv[2] === 'seed') {
   process.exit(0);
 } else if (process.argv[2] === 'costs') {
   console.log(JSON.stringify(engineCosts(path.join(process.argv[3], 'bench.db'))));
-  process.exit(0);
-} else if (process.argv[2] === 'steadiness') {
-  console.log(JSON.stringify(cpuSteadiness(3)));
   process.exit(0);
 } else if (process.argv[2] === 'run') {
   const [rate, warmup, seconds, coalesceMs, share, dir] = process.argv.slice(3);
