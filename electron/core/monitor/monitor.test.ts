@@ -58,12 +58,14 @@ function setup(opts: { settings?: MonitorSettings; kind?: FeedKind; feed?: (cloc
   // The recompute stopwatch is a port too: each recompute "takes" msPerRecompute (0 by default), so the budget is deterministic.
   let elapsed = 0;
   events.on('metrics', () => (elapsed += opts.msPerRecompute ?? 0));
+  /** Moves the recompute stopwatch on (time the recomputes did not use: the process lost the CPU). */
+  const spend = (ms: number) => (elapsed += ms);
   const monitor = new Monitor({ store, events, clock, logger, feed, timers, stopwatch: () => elapsed }, opts.settings);
   monitor.start();
   running.push({ monitor, store });
   const of = (id: string) => metrics.filter((m) => m.portfolio_id === id);
   const tick = (symbol: string, price: number, at = clock.now()) => (feed as PushFeed).push({ type: 'tick', symbol, price, ts: new Date(at).toISOString() });
-  return { clock, timers, store, file, events, metrics, cycles, feedEvents, feed, monitor, logger, of, tick };
+  return { clock, timers, store, file, events, metrics, cycles, feedEvents, feed, monitor, logger, of, tick, spend };
 }
 
 /** The figures a fresh RiskBook gives for the stored history plus today's closes: what the live book must agree with. */
@@ -209,6 +211,42 @@ describe('Monitor: ticks', () => {
     timers.advance(100);
     expect(Date.parse(of('p3').at(-1)!.timestamp)).toBe(t + 32);
     expect(Date.parse(of('p2').at(-1)!.timestamp)).toBe(t + 50);
+  });
+
+  it('a run of preempted flushes does not hold the loop back once the machine recovers', () => {
+    // Realistic recomputes (10 us), a budget of half the time. Then, for a while, every flush reads
+    // 500 ms on the stopwatch per recompute (the process lost the CPU mid-flush, a VM paused).
+    let preempted = false;
+    const { timers, tick, of, clock, events, spend } = setup({ msPerRecompute: 0.01, settings: { recomputeShare: 0.5, coalesceMs: 50 } });
+    let lost = 0;
+    events.on('metrics', () => {
+      if (!preempted) return;
+      spend(500);
+      lost += 500;
+    });
+    tick('BBB', 100); // rolls the day
+    timers.advance(1_000);
+    preempted = true;
+    for (let i = 0; i < 30; i++) {
+      tick('CCC', 100 + (i % 5));
+      timers.advance(2_000);
+    }
+    preempted = false;
+    // Recovered, ticking 20 times a second: each tick is in p3's figures within one window. (The
+    // budget used to price these flushes at the average that the slow ones inflated, ~500 ms per
+    // recompute: each flush then held the next back for seconds, and the waits kept the average
+    // from coming down.)
+    const sent: number[] = [];
+    for (let i = 0; i < 40; i++) {
+      sent.push(clock.now());
+      tick('CCC', 110 + (i % 7));
+      timers.advance(50);
+    }
+    timers.advance(1_000);
+    const times = of('p3').map((m) => Date.parse(m.timestamp));
+    const waits = sent.map((at) => times.find((x) => x >= at)! - at);
+    expect(Math.max(...waits)).toBeLessThanOrEqual(50);
+    expect(lost).toBeGreaterThan(0);
   });
 
   it('a busy portfolio waits one window from the tick that finds it clean, so the next ticks share the recompute; a quiet one is recomputed at once; no tick waits longer than a window', () => {

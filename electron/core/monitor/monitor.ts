@@ -516,14 +516,19 @@ export class Monitor {
       if (slot.due < next) next = slot.due;
     }
     this.queueLength = kept;
+    let took = 0;
     if (published > 0) {
+      took = Math.max(0, this.stopwatch() - started);
       // A moving average per flush; one sample can move it at most 10x, so a preempted flush is not taken as the norm.
-      const cost = Math.max(0, this.stopwatch() - started) / published;
+      const cost = took / published;
       this.recomputeCostMs = this.recomputeCostMs === 0 ? cost : 0.9 * this.recomputeCostMs + 0.1 * Math.min(cost, 10 * this.recomputeCostMs);
     }
-    // The work done, priced at the average recompute: the wall time of the whole flush would also
-    // count other processes' turns on a busy machine, and process CPU time other threads' (GC).
-    this.nextFlushAllowedAt = now + (published * this.recomputeCostMs) / this.recomputeShare;
+    // The work done, priced at the average recompute (the wall time of a flush would also count
+    // other processes' turns on a busy machine, and process CPU time other threads' (GC)), and
+    // never above what this flush took: a run of preempted flushes (a VM paused) inflates the
+    // average, and pricing the flushes after it at that average held each next one back for
+    // seconds, which kept the average from coming down (a quiet feed's ticks waited 0.5 to 1.5 s).
+    this.nextFlushAllowedAt = now + Math.min(published * this.recomputeCostMs, took) / this.recomputeShare;
     if (sliced) next = now;
     if (kept > 0 && next < Infinity) this.scheduleFlush(Math.max(next, this.nextFlushAllowedAt), this.clock.now());
   }
