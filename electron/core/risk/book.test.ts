@@ -257,6 +257,28 @@ describe('RiskBook live updates', () => {
     expect(() => book.setPosition({ portfolio_id: 'nope', symbol: 'A', quantity: 1 })).toThrow(/unknown portfolio "nope"/);
   });
 
+  it('a position taken after ticks reuses the place of a released one, never one still held', () => {
+    // Ticks noted by holdings are kept per holding until a read; a released holding's place goes to
+    // the next one taken. Here C moves into A's position when A is released, D takes A's place,
+    // then C and D are both waiting for the same read: sharing a place would mix their notes.
+    const table: PriceTable = { dates: ['2026-01-05', '2026-01-06', '2026-01-07'], symbols: ['A', 'B', 'C', 'D'], closes: Float64Array.from([100, 50, 20, 10, 104, 49, 21, 11, 101, 52, 19, 12]) };
+    const positions: Position[] = [
+      { portfolio_id: 'p', symbol: 'A', quantity: 10 },
+      { portfolio_id: 'p', symbol: 'B', quantity: -20 },
+      { portfolio_id: 'p', symbol: 'C', quantity: 30 },
+    ];
+    const book = RiskBook.create({ table, portfolios: [pf('p', 5000)], positions });
+    book.applyTick('A', 102, '2026-01-07');
+    book.metrics('p');
+    book.setPosition({ portfolio_id: 'p', symbol: 'A', quantity: 0 });
+    book.setPosition({ portfolio_id: 'p', symbol: 'D', quantity: 40 });
+    book.applyTick('C', 22, '2026-01-07');
+    book.applyTick('D', 13, '2026-01-07');
+    const closes = Float64Array.from([100, 50, 20, 10, 104, 49, 21, 11, 102, 52, 22, 13]);
+    const fresh = RiskBook.create({ table: { ...table, closes }, portfolios: [pf('p', 5000)], positions: [positions[1], { portfolio_id: 'p', symbol: 'C', quantity: 30 }, { portfolio_id: 'p', symbol: 'D', quantity: 40 }] });
+    expectSameFigures(book.metrics('p').metrics, fresh.metrics('p').metrics, 'p');
+  });
+
   it('sets, changes and removes positions; upserts and removes portfolios', () => {
     const book = smallBook();
     expect(book.setPosition({ portfolio_id: 'empty', symbol: 'B', quantity: 10 })).toEqual(['empty']);

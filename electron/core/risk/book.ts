@@ -67,14 +67,14 @@ export interface FiguresView {
 class Holder {
   /** True while ticks on the symbol are not yet in p's P&L; then the market value and today's return the P&L does include. */
   pending = false;
-  mvBase = 0;
-  rBase = 0;
 
   constructor(
     readonly p: PortfolioState,
     public j: number,
     readonly s: number,
     public qm: number,
+    /** Where its base market value and return sit in RiskBook.base (2 id, 2 id + 1). */
+    public id: number,
   ) {}
 }
 
@@ -172,6 +172,10 @@ export class RiskBook {
   private readonly books = new Map<string, PortfolioState>();
   /** Who holds each symbol: built on first need (a tick, portfoliosHolding), so a one-off computation never pays for it. */
   private holderIndex: Holder[][] | null = null;
+  /** Each holder's noted market value and return (see Holder.pending), by id: numbers in one array, not boxed in each holder. */
+  private base = new Float64Array(0);
+  private nextHolderId = 0;
+  private readonly freeHolderIds: number[] = [];
   private readonly holderIds: (readonly string[] | null)[];
   private readonly series: Float64Array;
   private readonly returns: Float64Array;
@@ -271,22 +275,24 @@ export class RiskBook {
     const old = this.lastRow[s];
     if (!rolled && old === price) return [];
     this.lastRow[s] = price;
-    const base = s * this.cap;
+    const row = s * this.cap;
     const hasReturn = this.stored > 0;
     const lastSlot = (this.start + this.stored - 1) % this.cap;
-    const rOld = hasReturn ? this.ret[base + lastSlot] : 0;
+    const rOld = hasReturn ? this.ret[row + lastSlot] : 0;
     const rNew = hasReturn ? simpleReturn(price, this.prevRow[s]) : 0;
-    for (const h of this.holders()[s]) {
+    const list = this.holders()[s];
+    const base = this.base;
+    for (const h of list) {
       // The first tick since the holder's P&L was last brought up to date notes what it includes.
       if (!h.pending) {
         h.pending = true;
-        h.mvBase = h.qm * old;
-        h.rBase = rOld;
+        base[2 * h.id] = h.qm * old;
+        base[2 * h.id + 1] = rOld;
         h.p.pendingHolders[h.p.pendingCount++] = h;
       }
       h.p.fresh = false;
     }
-    if (hasReturn) this.ret[base + lastSlot] = rNew;
+    if (hasReturn) this.ret[row + lastSlot] = rNew;
     return rolled ? this.portfolioIds() : this.portfoliosHolding(symbol);
   }
 
@@ -491,25 +497,46 @@ export class RiskBook {
     if (!this.holderIndex) {
       const index: Holder[][] = Array.from({ length: this.n }, () => []);
       for (const p of this.books.values()) {
-        for (let j = 0; j < p.sym.length; j++) index[p.sym[j]].push((p.holderOf[j] = new Holder(p, j, p.sym[j], p.qty[j] * this.mult[p.sym[j]])));
+        for (let j = 0; j < p.sym.length; j++) index[p.sym[j]].push((p.holderOf[j] = new Holder(p, j, p.sym[j], p.qty[j] * this.mult[p.sym[j]], -1)));
       }
+      // Numbered symbol by symbol, so a tick's holders note their bases side by side.
+      let id = 0;
+      for (const list of index) for (const h of list) h.id = id++;
+      this.nextHolderId = id;
+      this.base = new Float64Array(2 * Math.max(64, id));
       this.holderIndex = index;
     }
     return this.holderIndex;
+  }
+
+  /** A free holder id, the base array grown when none is free. */
+  private holderId(): number {
+    const free = this.freeHolderIds.pop();
+    if (free !== undefined) return free;
+    const id = this.nextHolderId++;
+    if (2 * id + 1 >= this.base.length) {
+      const grown = new Float64Array(2 * this.base.length);
+      grown.set(this.base);
+      this.base = grown;
+    }
+    return id;
   }
 
   private hold(p: PortfolioState, s: number, q: number): void {
     const j = p.sym.push(s) - 1;
     p.qty.push(q);
     p.mvStale = true;
-    if (this.holderIndex) this.holderIndex[s].push((p.holderOf[j] = new Holder(p, j, s, q * this.mult[s])));
+    if (this.holderIndex) this.holderIndex[s].push((p.holderOf[j] = new Holder(p, j, s, q * this.mult[s], this.holderId())));
     this.holderIds[s] = null;
   }
 
   /** Removes position j; the last position takes its place. */
   private release(p: PortfolioState, j: number): void {
     const s = p.sym[j];
-    if (this.holderIndex) removeItem(this.holderIndex[s], p.holderOf[j]);
+    if (this.holderIndex) {
+      removeItem(this.holderIndex[s], p.holderOf[j]);
+      this.freeHolderIds.push(p.holderOf[j].id);
+    }
     this.holderIds[s] = null;
     p.mvStale = true;
     const last = p.sym.length - 1;
@@ -542,7 +569,7 @@ export class RiskBook {
     if (count === 0) return;
     const lastSlot = this.stored > 0 ? (this.start + this.stored - 1) % this.cap : -1;
     const { mv, mvStale, pnl } = p;
-    const { lastRow, ret, cap } = this;
+    const { lastRow, ret, cap, base } = this;
     // First the holdings themselves (each scattered in memory: a short loop lets their cache misses
     // overlap), noting each one's change of market value; then the series, two rows per pass.
     if (pendingDelta.length < count) pendingDelta = new Float64Array(2 * count);
@@ -552,9 +579,10 @@ export class RiskBook {
       const h = list[k];
       const s = h.s;
       const value = h.qm * lastRow[s];
-      pendingDelta[k] = value - h.mvBase;
+      const mvBase = base[2 * h.id];
+      pendingDelta[k] = value - mvBase;
       pendingSymbol[k] = s;
-      if (lastSlot >= 0) today += h.mvBase * (ret[s * cap + lastSlot] - h.rBase);
+      if (lastSlot >= 0) today += mvBase * (ret[s * cap + lastSlot] - base[2 * h.id + 1]);
       if (!mvStale) mv[h.j] = value;
       h.pending = false;
     }
