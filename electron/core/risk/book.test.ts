@@ -294,6 +294,33 @@ describe('RiskBook live updates', () => {
     expect(book.portfoliosHolding('A')).toEqual(['derived']);
     expect(() => book.metrics('given')).toThrow(/unknown portfolio/);
   });
+
+  it('portfolios added after it was built (past the room it was made with) or removed and added again read as in a book built with them', () => {
+    const table = generateDemoPrices({ lastDate: '2026-11-25' });
+    const demo = DEMO_PORTFOLIOS.map(({ id, name, nav, currency }) => ({ id, name, nav, currency }));
+    const positions = demoPositions(table);
+    // Forty copies of each demo portfolio: the book starts with one, so its memory grows several times.
+    const copies = Array.from({ length: 40 }, (_, k) => demo.map((p) => ({ ...p, id: `${p.id}-${k}` }))).flat();
+    const copyPositions = Array.from({ length: 40 }, (_, k) => positions.map((p) => ({ ...p, portfolio_id: `${p.portfolio_id}-${k}` }))).flat();
+    const grown = RiskBook.create({ table, portfolios: demo.slice(0, 1), positions: positions.filter((p) => p.portfolio_id === demo[0].id) });
+    const symbols = grown.symbols();
+    grown.applyTick(symbols[0], grown.lastPrice(symbols[0])! * 1.01, '2026-11-25');
+    for (const p of copies) grown.upsertPortfolio(p);
+    for (const pos of copyPositions) grown.setPosition(pos);
+    // A removed portfolio's series goes to the next one added: it must start from zero.
+    grown.removePortfolio(copies[5].id);
+    grown.upsertPortfolio(copies[5]);
+    for (const pos of copyPositions.filter((p) => p.portfolio_id === copies[5].id)) grown.setPosition(pos);
+    grown.applyTick(symbols[1], grown.lastPrice(symbols[1])! * 0.98, '2026-11-25');
+
+    const tickedTable = { ...table, closes: Float64Array.from(table.closes) };
+    const last = (table.dates.length - 1) * symbols.length;
+    tickedTable.closes[last] = grown.lastPrice(symbols[0])!;
+    tickedTable.closes[last + 1] = grown.lastPrice(symbols[1])!;
+    const built = RiskBook.create({ table: tickedTable, portfolios: [...demo.slice(0, 1), ...copies], positions: [...positions.filter((p) => p.portfolio_id === demo[0].id), ...copyPositions] });
+    expect(grown.portfolioIds().sort()).toEqual(built.portfolioIds().sort());
+    for (const id of built.portfolioIds()) expectSameFigures(grown.metrics(id).metrics, built.metrics(id).metrics, id);
+  });
 });
 
 // ---- properties over random books ----

@@ -16,7 +16,8 @@ import { isIsoDate } from '../book/csv';
 import { InputError, type PriceTable } from '../book/types';
 import { backtestHistoricalVar } from './backtest';
 import { correlationMatrix, historicalComponentVar, orderOfDays, parametricComponentVar } from './component';
-import { FIGURE_COUNT, type NullReasons, type RiskOptions, type TailHint, computeFigures, metricsOf, navOf, navProblem, resolveRiskOptions } from './metrics';
+import { FIGURE_COUNT, type NullReasons, type RiskOptions, TAIL_CANDIDATES, type TailHint, computeFigures, metricsOf, navOf, navProblem, resolveRiskOptions } from './metrics';
+import { SeriesMemory } from './series-memory';
 import { TAIL_95, TAIL_99, Z_95, Z_99 } from './stats';
 
 export type { RiskOptions } from './metrics';
@@ -120,7 +121,9 @@ class PortfolioState implements FiguresView, TailHint {
   constructor(
     readonly owner: RiskBook,
     info: Portfolio,
-    readonly pnl: Float64Array,
+    /** Its P&L series: a view of the book's SeriesMemory at byte `pnlAt` (made again when the memory grows). */
+    public pnl: Float64Array,
+    readonly pnlAt: number,
   ) {
     this.given = { ...info };
     this.nav = info.nav;
@@ -161,7 +164,12 @@ export class RiskBook {
   /** Carried-forward close on the latest date and on the date before it (NaN: no price yet). */
   private readonly lastRow: Float64Array;
   private readonly prevRow: Float64Array;
-  private readonly ret: Float64Array;
+  /** Where the returns and the P&L series live, so the kernels read them in place (see series-memory.ts). */
+  private readonly memory: SeriesMemory;
+  /** The memory's generation the views below were made in (see rebind). */
+  private generation: number;
+  private ret: Float64Array;
+  private readonly retAt: number;
   /** Returns held in the ring, and the slot of the oldest (0 until the ring is full). */
   private stored: number;
   private start = 0;
@@ -177,14 +185,18 @@ export class RiskBook {
   private nextHolderId = 0;
   private readonly freeHolderIds: number[] = [];
   private readonly holderIds: (readonly string[] | null)[];
-  private readonly series: Float64Array;
-  private readonly returns: Float64Array;
+  /** Scratch in the memory: the lookback of a ring that wraps, and a portfolio's returns. */
+  private series: Float64Array;
+  private readonly seriesAt: number;
+  private returns: Float64Array;
+  private readonly returnsAt: number;
 
   private constructor(
     table: PriceTable,
     private readonly syms: readonly string[],
     multipliers: Map<string, number> | undefined,
     private readonly opts: RiskOptions,
+    portfolioCount: number,
   ) {
     const n = (this.n = syms.length);
     const w = (this.w = opts.window);
@@ -203,12 +215,18 @@ export class RiskBook {
     const first = rows - H; // the first date whose return the ring keeps
     this.lastRow = new Float64Array(n).fill(NaN);
     this.prevRow = new Float64Array(n).fill(NaN);
-    const ret = (this.ret = new Float64Array(n * cap));
-    loadReturns(table, first, cap, ret, this.lastRow, this.prevRow);
+    // Room for the returns, the scratch and every portfolio's P&L (and a quarter more portfolios) before it grows.
+    const memory = (this.memory = new SeriesMemory((n + 2 + Math.ceil(1.25 * portfolioCount)) * cap, w, TAIL_CANDIDATES));
+    this.retAt = memory.alloc(n * cap);
+    this.seriesAt = memory.alloc(w);
+    this.returnsAt = memory.alloc(w);
+    this.generation = memory.generation;
+    this.ret = memory.view(this.retAt, n * cap);
+    this.series = memory.view(this.seriesAt, w);
+    this.returns = memory.view(this.returnsAt, w);
+    loadReturns(table, first, cap, this.ret, this.lastRow, this.prevRow);
     this.updateWindow();
     this.holderIds = new Array<null>(n).fill(null);
-    this.series = new Float64Array(w);
-    this.returns = new Float64Array(w);
   }
 
   /** Builds the book and computes every portfolio's P&L series. Bad input is an InputError naming what and where. */
@@ -216,13 +234,12 @@ export class RiskBook {
     const o = resolveRiskOptions(opts);
     const { table } = input;
     checkTableShape(table);
-    const book = new RiskBook(table, [...table.symbols], input.multipliers, o);
-    // One buffer for every portfolio's P&L series: one allocation, and neighbours in memory.
-    const series = new Float64Array(input.portfolios.length * book.cap);
-    input.portfolios.forEach((p, k) => {
+    const book = new RiskBook(table, [...table.symbols], input.multipliers, o, input.portfolios.length);
+    // The P&L series are allocated one after another: neighbours in memory.
+    for (const p of input.portfolios) {
       if (book.books.has(p.id)) throw new InputError('portfolios', null, 'portfolio_id', `duplicate portfolio "${p.id}"`);
-      book.addPortfolio(p, series.subarray(k * book.cap, (k + 1) * book.cap));
-    });
+      book.addPortfolio(p);
+    }
     book.addPositions(input.positions, input.positionsSource ?? 'positions');
     book.refresh();
     return book;
@@ -327,7 +344,7 @@ export class RiskBook {
       p.info = info;
       p.fresh = false;
     } else {
-      this.addPortfolio(info, new Float64Array(this.cap));
+      this.addPortfolio(info);
     }
   }
 
@@ -339,6 +356,7 @@ export class RiskBook {
     while (p.sym.length > 0) this.release(p, p.sym.length - 1);
     p.removed = true;
     this.books.delete(id);
+    this.memory.free(p.pnlAt, this.cap);
   }
 
   /** Recomputes every portfolio's P&L series from scratch; figures follow on demand. */
@@ -451,9 +469,25 @@ export class RiskBook {
 
   // ---- internals ----
 
-  private addPortfolio(info: Portfolio, pnl: Float64Array): void {
+  private addPortfolio(info: Portfolio): void {
     checkPortfolio(info);
-    this.books.set(info.id, new PortfolioState(this, info, pnl));
+    const at = this.memory.alloc(this.cap);
+    this.rebind();
+    this.books.set(info.id, new PortfolioState(this, info, this.memory.view(at, this.cap), at));
+  }
+
+  /** Makes every view of the memory again after it grew (growing detaches them): the returns, the scratch, each P&L. */
+  private rebind(): void {
+    const memory = this.memory;
+    if (this.generation === memory.generation) return;
+    this.ret = memory.view(this.retAt, this.n * this.cap);
+    this.series = memory.view(this.seriesAt, this.w);
+    this.returns = memory.view(this.returnsAt, this.w);
+    for (const p of this.books.values()) {
+      p.pnl = memory.view(p.pnlAt, this.cap);
+      p.pnlView = null;
+    }
+    this.generation = memory.generation;
   }
 
   private observations(): number {
@@ -600,21 +634,21 @@ export class RiskBook {
     p.pendingCount = 0;
   }
 
-  /** pnl[t] += x * r[s, t] over the lookback. */
+  /** pnl[t] += x * r[s, t] over the lookback (a kernel: series-kernels.wat). */
   private addReturns(pnl: Float64Array, s: number, x: number): void {
-    const { ret, a0, a1, b1 } = this;
-    const base = s * this.cap;
-    for (let k = a0; k < a1; k++) pnl[k] += x * ret[base + k];
-    for (let k = 0; k < b1; k++) pnl[k] += x * ret[base + k];
+    const { memory, ret, a0, a1, b1 } = this;
+    const row = s * this.cap;
+    memory.addReturns(pnl, a0, ret, row + a0, x, a1 - a0);
+    if (b1 > 0) memory.addReturns(pnl, 0, ret, row, x, b1);
   }
 
   /** pnl[t] += x * r[s, t] + y * r[u, t] over the lookback: one pass over pnl for two holdings. */
   private addTwoReturns(pnl: Float64Array, s: number, x: number, u: number, y: number): void {
-    const { ret, a0, a1, b1 } = this;
-    const bs = s * this.cap;
-    const bu = u * this.cap;
-    for (let k = a0; k < a1; k++) pnl[k] += x * ret[bs + k] + y * ret[bu + k];
-    for (let k = 0; k < b1; k++) pnl[k] += x * ret[bs + k] + y * ret[bu + k];
+    const { memory, ret, a0, a1, b1 } = this;
+    const rs = s * this.cap;
+    const ru = u * this.cap;
+    memory.addTwoReturns(pnl, a0, ret, rs + a0, x, ru + a0, y, a1 - a0);
+    if (b1 > 0) memory.addTwoReturns(pnl, 0, ret, rs, x, ru, y, b1);
   }
 
   /** Recomputes a portfolio's P&L over the lookback from its positions: O(T x positions). */

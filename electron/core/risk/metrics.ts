@@ -144,7 +144,9 @@ function checkFigures(out: Float64Array): NullReasons {
 
 /** Scratch for the tail selection and its candidates, reused across calls (this runs on every tick). */
 let tailScratch = new Float64Array(64);
-const candidates: TailCandidates = { bound: NaN, values: new Float64Array(64), count: 0 };
+/** How many tail candidates a scan keeps (a risk book's memory makes room for as many: see book.ts). */
+export const TAIL_CANDIDATES = 64;
+const candidates: TailCandidates = { bound: NaN, values: new Float64Array(TAIL_CANDIDATES), count: 0 };
 
 /** Scratch results of the passes, overwritten by each computation (new objects on each tick were a fifth of what the loop allocated). */
 const summaryScratch: ReturnSummary = { mean: 0, sd: 0, skewness: 0, excessKurtosis: 0, maxDrawdown: 0, endingWealth: 0, ewmaVariance: 0, meanOverMar: 0, downsideDeviation: 0 };
@@ -290,14 +292,14 @@ const NO_NULL_REASONS: NullReasons = Object.freeze({});
 
 /**
  * The k smallest returns, ascending. With a hint whose bound let the scan collect at least k
- * candidates (and no more than the buffer holds), they are the k smallest of those: every return
+ * candidates (and no more than the buffer holds), they are the first k of those: every return
  * below the k-th smallest was collected. Otherwise one selection over the whole series, which
  * also sets the bound for next time a few order statistics past the tail.
  */
 function tailOf(r: Float64Array, k: number, hint: TailHint | undefined): Float64Array {
   const c = candidates.count;
   if (hint && c >= k && c <= candidates.values.length) {
-    const sorted = insertionSort(candidates.values, c);
+    const sorted = candidates.values; // ascending: the scan sorts what it collects
     // Tighten a bound that collects far more than it needs.
     if (c > k + 2 * TAIL_MARGIN) hint.tailBound = sorted[k + TAIL_MARGIN - 1];
     return sorted;
@@ -307,18 +309,4 @@ function tailOf(r: Float64Array, k: number, hint: TailHint | undefined): Float64
   const sorted = smallest(r, wanted, tailScratch);
   if (hint) hint.tailBound = sorted[wanted - 1];
   return sorted;
-}
-
-/** Sorts the first `count` values in place, ascending (a few dozen at most). */
-function insertionSort(values: Float64Array, count: number): Float64Array {
-  for (let i = 1; i < count; i++) {
-    const v = values[i];
-    let j = i;
-    while (j > 0 && values[j - 1] > v) {
-      values[j] = values[j - 1];
-      j--;
-    }
-    values[j] = v;
-  }
-  return values;
 }

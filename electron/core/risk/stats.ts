@@ -2,6 +2,7 @@
 // percentiles, empyrical-style ratios). Pure functions over Float64Arrays. Each states what it
 // needs (how many returns, a non-zero deviation); the metric assembler (metrics.ts) checks
 // those preconditions and turns the cases that cannot be computed into null with a reason.
+import { SUMS, SeriesMemory } from './series-memory';
 
 /** Standard normal quantiles Φ⁻¹(0.05) and Φ⁻¹(0.01) (the values scipy.stats.norm.ppf prints). */
 export const Z_95 = -1.6448536269514729;
@@ -150,157 +151,61 @@ export interface ReturnSummary {
 }
 
 /**
- * Weights lambda^(n-1-i) / sum_k lambda^k of the EWMA variance, kept for the last (n, lambda):
- * every portfolio of a book has the same window, so they are computed once, not on every tick.
- */
-let ewmaMemo = { n: -1, lambda: NaN, weights: new Float64Array(0) };
-
-function ewmaWeights(n: number, lambda: number): Float64Array {
-  if (ewmaMemo.n !== n || ewmaMemo.lambda !== lambda) {
-    const weights = new Float64Array(n);
-    let den = 0;
-    for (let k = 0; k < n; k++) den += Math.pow(lambda, k);
-    for (let i = 0; i < n; i++) weights[i] = Math.pow(lambda, n - 1 - i) / den;
-    ewmaMemo = { n, lambda, weights };
-  }
-  return ewmaMemo.weights;
-}
-
-/**
  * Where a scan collects the candidates for the lower tail: every return at or below `bound`, up to
- * the buffer's length. When at least the tail's size is collected (and the buffer did not
- * overflow), the tail is exactly the smallest of them; otherwise the caller selects over the whole
- * series. A portfolio keeps its bound from tick to tick: its returns barely move between ticks.
+ * the buffer's length, in ascending order. When at least the tail's size is collected (and the
+ * buffer did not overflow), the tail is exactly the first of them; otherwise the caller selects
+ * over the whole series. A portfolio keeps its bound from tick to tick: its returns barely move
+ * between ticks.
  */
 export interface TailCandidates {
   bound: number;
+  /** The candidates, ascending, when count <= values.length (unordered when it overflowed). */
   values: Float64Array;
   /** How many values were at or below the bound (may exceed values.length: overflowed). */
   count: number;
 }
 
+/** Where series from outside any book are copied for the kernel (see summarizeScaled); made on first need. */
+let staging: SeriesMemory | null = null;
+
 /**
- * Every moment-like figure of a series (at least 1 return) in three passes (sums, wealth,
- * central moments): this runs for each affected portfolio on every tick, where one pass per
- * figure would cost several times as much.
- * The series is x[i] * (1 / divisor) (a portfolio's P&L over its NAV), written to `r` (which may be x
- * itself when divisor is 1); the first pass also collects `tail` candidates when given.
- * The single-figure functions below read from it, so each formula lives here once. The result is
- * written to `out` when given (the hot path reuses one: overwriting an object's numbers allocates
- * nothing, a new object with nine numbers ~250 bytes per recompute).
+ * Every moment-like figure of a series (at least 1 return) in one call of the summarize kernel
+ * (series-kernels.wat: three passes, sums, wealth and central moments, two days at a time): this
+ * runs for each affected portfolio on every tick, where one pass per figure would cost several
+ * times as much. The series is x[i] * (1 / divisor) (a portfolio's P&L over its NAV), written to
+ * `r` (which may be x itself when divisor is 1); the first pass also collects `tail` candidates
+ * when given. The single-figure functions below read from it, so each formula lives here once.
+ * When x and r are views of one SeriesMemory (a risk book's series) the kernel reads them in
+ * place; any other arrays are copied in and r copied back out. The result is written to `out`
+ * when given (the hot path reuses one: a new object with nine numbers is ~250 bytes per recompute).
  */
 export function summarizeScaled(x: Float64Array, divisor: number, r: Float64Array, mar = 0, lambda = EWMA_LAMBDA, tail?: TailCandidates, out?: ReturnSummary): ReturnSummary {
   const n = x.length;
-  const ew = ewmaWeights(n, lambda);
-  // A multiply per value, not a division: divisions are what this loop would otherwise wait on.
-  const scale = 1 / divisor;
-  // Two days per iteration, each running sum in two chains (even and odd days): each addition
-  // then waits on the one two days back, not on yesterday's; a third off this pass.
-  let s = 0, s1 = 0;
-  let down = 0, down1 = 0;
-  let ewma = 0, ewma1 = 0;
-  const bound = tail ? tail.bound : NaN;
-  const buf = tail?.values;
-  const cap = buf ? buf.length : 0;
-  let count = 0;
-  let i = 0;
-  for (; i + 1 < n; i += 2) {
-    const v = x[i] * scale;
-    const u = x[i + 1] * scale;
-    r[i] = v;
-    r[i + 1] = u;
-    s += v;
-    s1 += u;
-    // min(e, 0) without Math.min (V8's handles NaN and -0, and costs as much as the rest of the loop):
-    // e - |e| is exactly 2e below 0 and 0 above.
-    const ev = v - mar;
-    const eu = u - mar;
-    const bv = (ev - Math.abs(ev)) * 0.5;
-    const bu = (eu - Math.abs(eu)) * 0.5;
-    down += bv * bv;
-    down1 += bu * bu;
-    // Fixed weights rather than the recursion num = lambda * num + v^2: no chain of dependent multiplies.
-    ewma += ew[i] * (v * v);
-    ewma1 += ew[i + 1] * (u * u);
-    if (v <= bound) {
-      if (count < cap) buf![count] = v;
-      count++;
-    }
-    if (u <= bound) {
-      if (count < cap) buf![count] = u;
-      count++;
-    }
+  const cap = tail ? tail.values.length : 0;
+  const home = SeriesMemory.of(x);
+  const inPlace = home !== undefined && home.holds(r) && home.hasRoom(n, cap);
+  const memory = inPlace ? home : (staging ??= new SeriesMemory());
+  const { series, returns } = inPlace ? { series: x, returns: r } : memory.stage(x, cap);
+  // A multiply per value, not a division: divisions are what the first pass would otherwise wait on.
+  const sums = memory.summarize(series, 1 / divisor, returns, mar, lambda, tail ? tail.bound : NaN, cap);
+  if (!inPlace) r.set(returns);
+  if (tail) {
+    const count = (tail.count = sums[SUMS.tailCount]);
+    memory.copyTailCandidates(tail.values, Math.min(count, cap));
   }
-  if (i < n) {
-    const v = x[i] * scale;
-    r[i] = v;
-    s += v;
-    const ev = v - mar;
-    const bv = (ev - Math.abs(ev)) * 0.5;
-    down += bv * bv;
-    ewma += ew[i] * (v * v);
-    if (v <= bound) {
-      if (count < cap) buf![count] = v;
-      count++;
-    }
-  }
-  s += s1;
-  down += down1;
-  ewma += ewma1;
-  if (tail) tail.count = count;
-  // Wealth is a product in day order, so the drawdown scan has a loop of its own (as fast as
-  // folding it into the pass above: its branches, not its loads, are what it waits on).
-  let w = 1;
-  let peak = 1;
-  let mdd = 0;
-  // Wealth below this sets a new maximum drawdown: peak * (1 + mdd), kept as the peak and mdd move.
-  // A new peak costs a multiply; only a new maximum drawdown (rare) a division.
-  let floor = 1;
-  for (let t = 0; t < n; t++) {
-    w *= 1 + r[t];
-    if (w >= peak) {
-      peak = w;
-      floor = w * (1 + mdd);
-    } else if (w < floor) {
-      const dd = (w - peak) / peak;
-      if (dd < mdd) mdd = dd;
-      floor = peak * (1 + mdd);
-    }
-  }
-  const m = s / n;
-  // Central moments as two interleaved sums (even and odd days): each running sum waits on its
-  // previous addition, and two chains instead of one took a tenth off this function.
-  let m2 = 0, m3 = 0, m4 = 0;
-  let o2 = 0, o3 = 0, o4 = 0;
-  i = 0;
-  for (; i + 1 < n; i += 2) {
-    const d = r[i] - m;
-    const e = r[i + 1] - m;
-    const d2 = d * d;
-    const e2 = e * e;
-    m2 += d2;
-    m3 += d2 * d;
-    m4 += d2 * d2;
-    o2 += e2;
-    o3 += e2 * e;
-    o4 += e2 * e2;
-  }
-  if (i < n) {
-    const d = r[i] - m;
-    const d2 = d * d;
-    m2 += d2;
-    m3 += d2 * d;
-    m4 += d2 * d2;
-  }
-  m2 += o2;
-  m3 += o3;
-  m4 += o4;
+  const m = sums[SUMS.sum] / n;
+  const m2 = sums[SUMS.m2];
+  const m3 = sums[SUMS.m3];
+  const m4 = sums[SUMS.m4];
+  const mdd = sums[SUMS.maxDrawdown];
+  const w = sums[SUMS.endingWealth];
+  const ewma = sums[SUMS.ewma];
   const constant = allEqual(r, n, m2);
   const v = m2 / n;
   const sd = constant ? 0 : Math.sqrt(m2 / (n - 1));
   const skewness = constant ? NaN : m3 / n / (v * Math.sqrt(v));
   const excessKurtosis = constant ? NaN : m4 / n / (v * v) - 3;
-  const downsideDeviation = Math.sqrt(down / n);
+  const downsideDeviation = Math.sqrt(sums[SUMS.downside] / n);
   if (!out) return { mean: m, sd, skewness, excessKurtosis, maxDrawdown: mdd, endingWealth: w, ewmaVariance: ewma, meanOverMar: m - mar, downsideDeviation };
   out.mean = m;
   out.sd = sd;
