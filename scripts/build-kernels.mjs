@@ -32,7 +32,14 @@ async function generate(watText) {
   }
 }
 
-const text = await generate(fs.readFileSync(source, 'utf8'));
+let text;
+try {
+  text = await generate(fs.readFileSync(source, 'utf8'));
+} catch (err) {
+  // wabt's message names the line and column; its stack is minified wabt and says nothing more.
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+}
 if (!fs.existsSync(target) || fs.readFileSync(target, 'utf8') !== text) {
   fs.writeFileSync(target, text);
   console.log(`assembled ${path.relative(root, source)} -> ${path.relative(root, target)}`);

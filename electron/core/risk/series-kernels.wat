@@ -55,13 +55,13 @@
           (f64.add (f64.load (local.get $pnl))
             (f64.add (f64.mul (local.get $x) (f64.load (local.get $a))) (f64.mul (local.get $y) (f64.load (local.get $b)))))))))
 
-  ;; The sums of a series r[i] = x[i] * scale (n >= 1 values, written to r; r may be x), in three
+  ;; The sums of a series r[i] = x[i] * scale (n >= 1 values, written to r; r may be x), in two
   ;; passes; stats.ts summarizeScaled turns them into figures. Writes to out (doubles):
   ;;   0 sum r   1 sum min(r - mar, 0)^2   2 sum ew[i] r[i]^2   3 tail candidates counted
   ;;   4 maximum drawdown   5 ending wealth prod(1 + r)   6, 7, 8 sum (r - mean)^2, ^3, ^4
   ;; Candidates: every r[i] <= bound into buf[0..cap), in ascending order (buf has cap + 1 slots:
-;; see pass 1); the count goes on past cap, so the caller knows the buffer overflowed (and the
-;; candidates are then left unsorted). A NaN bound collects none.
+  ;; see pass 1); the count goes on past cap, so the caller knows the buffer overflowed (and the
+  ;; candidates are then left unsorted). A NaN bound collects none.
   (func (export "summarize") (param $x i32) (param $n i32) (param $scale f64) (param $r i32) (param $mar f64)
         (param $ew i32) (param $bound f64) (param $buf i32) (param $cap i32) (param $out i32)
     (local $i i32) (local $pairs i32) (local $off i32) (local $count i32)
@@ -81,7 +81,17 @@
     (local.set $pairs (i32.and (local.get $n) (i32.const -2)))
     (local.set $one (f64x2.splat (f64.const 1)))
 
-    ;; Pass 1: scale, sum, downside, EWMA and tail candidates, two days at a time.
+    ;; Pass 1: scale, sum, downside, EWMA and tail candidates, two days at a time; and, day by day,
+    ;; wealth W0 = 1, W[t] = W[t-1] (1 + r[t]) (a product in day order) with its largest fall from
+    ;; the running peak, as a fraction of the peak. The wealth is a chain of multiplies, each waiting
+    ;; on the one before; the sums are not, so in one loop they run while the chain waits.
+    ;; A day sets a new maximum drawdown only below floor = peak (1 + mdd), which is rare: only then
+    ;; is there a division, and it is the only branch (almost never taken). Wealth and peak are held
+    ;; in both lanes of a v128 for pmax(a, b) = a < b ? b : a, one instruction that also leaves the
+    ;; peak as it was when the wealth is NaN (a branch on new peaks mispredicted on real series).
+    (local.set $wv (local.get $one))
+    (local.set $peakv (local.get $one))
+    (local.set $keep (local.get $one))
     (block $done
       (loop $pass
         (br_if $done (i32.ge_u (local.get $i) (local.get $pairs)))
@@ -103,6 +113,25 @@
         (local.set $u (f64x2.extract_lane 1 (local.get $v)))
         (f64.store (i32.add (local.get $buf) (i32.shl (select (local.get $count) (local.get $cap) (i32.lt_u (local.get $count) (local.get $cap))) (i32.const 3))) (local.get $u))
         (local.set $count (i32.add (local.get $count) (f64.le (local.get $u) (local.get $bound))))
+        ;; Wealth and drawdown: the even day, then the odd one (same steps).
+        (local.set $wv (f64x2.mul (local.get $wv) (f64x2.add (local.get $one) (f64x2.splat (f64x2.extract_lane 0 (local.get $v))))))
+        (local.set $peakv (f64x2.pmax (local.get $peakv) (local.get $wv)))
+        (if (v128.any_true (f64x2.lt (local.get $wv) (f64x2.mul (local.get $peakv) (local.get $keep))))
+          (then
+            (local.set $w (f64x2.extract_lane 0 (local.get $wv)))
+            (local.set $peak (f64x2.extract_lane 0 (local.get $peakv)))
+            (local.set $dd (f64.div (f64.sub (local.get $w) (local.get $peak)) (local.get $peak)))
+            (if (f64.lt (local.get $dd) (local.get $mdd)) (then (local.set $mdd (local.get $dd))))
+            (local.set $keep (f64x2.splat (f64.add (f64.const 1) (local.get $mdd))))))
+        (local.set $wv (f64x2.mul (local.get $wv) (f64x2.add (local.get $one) (f64x2.splat (f64x2.extract_lane 1 (local.get $v))))))
+        (local.set $peakv (f64x2.pmax (local.get $peakv) (local.get $wv)))
+        (if (v128.any_true (f64x2.lt (local.get $wv) (f64x2.mul (local.get $peakv) (local.get $keep))))
+          (then
+            (local.set $w (f64x2.extract_lane 0 (local.get $wv)))
+            (local.set $peak (f64x2.extract_lane 0 (local.get $peakv)))
+            (local.set $dd (f64.div (f64.sub (local.get $w) (local.get $peak)) (local.get $peak)))
+            (if (f64.lt (local.get $dd) (local.get $mdd)) (then (local.set $mdd (local.get $dd))))
+            (local.set $keep (f64x2.splat (f64.add (f64.const 1) (local.get $mdd))))))
         (local.set $i (i32.add (local.get $i) (i32.const 2)))
         (br $pass)))
     (local.set $sum (f64x2.extract_lane 0 (local.get $s)))
@@ -121,27 +150,9 @@
         (local.set $ewmaSum (f64.add (local.get $ewmaSum)
           (f64.mul (f64.load (i32.add (local.get $ew) (local.get $off))) (f64.mul (local.get $u) (local.get $u)))))
         (f64.store (i32.add (local.get $buf) (i32.shl (select (local.get $count) (local.get $cap) (i32.lt_u (local.get $count) (local.get $cap))) (i32.const 3))) (local.get $u))
-        (local.set $count (i32.add (local.get $count) (f64.le (local.get $u) (local.get $bound))))))
-    (local.set $sum (f64.add (local.get $sum) (f64x2.extract_lane 1 (local.get $s))))
-    (local.set $downSum (f64.add (local.get $downSum) (f64x2.extract_lane 1 (local.get $down))))
-    (local.set $ewmaSum (f64.add (local.get $ewmaSum) (f64x2.extract_lane 1 (local.get $ewma))))
-
-    ;; Pass 2: wealth W0 = 1, W[t] = W[t-1] (1 + r[t]), a product in day order, and its largest
-    ;; fall from the running peak, as a fraction of the peak. A day sets a new maximum drawdown only
-    ;; below floor = peak (1 + mdd), which is rare: only then is there a division, and the one
-    ;; branch of the loop is almost never taken. Wealth and peak are kept in both lanes of a v128
-    ;; for pmax, a single instruction (a branch on new peaks mispredicted on real series and
-    ;; cost twice the multiplies). Same operations and results as the scalar scan it replaced.
-    (local.set $wv (f64x2.splat (f64.const 1)))
-    (local.set $peakv (local.get $wv))
-    (local.set $keep (local.get $wv))
-    (local.set $p (local.get $r))
-    (local.set $end (i32.add (local.get $r) (i32.shl (local.get $n) (i32.const 3))))
-    (block $done
-      (loop $days
-        (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
-        (local.set $wv (f64x2.mul (local.get $wv) (f64x2.add (local.get $one) (v128.load64_splat (local.get $p)))))
-        ;; pmax(a, b) = a < b ? b : a: a NaN wealth leaves the peak as it was.
+        (local.set $count (i32.add (local.get $count) (f64.le (local.get $u) (local.get $bound))))
+        ;; Wealth and drawdown: the last day (same steps).
+        (local.set $wv (f64x2.mul (local.get $wv) (f64x2.add (local.get $one) (f64x2.splat (local.get $u)))))
         (local.set $peakv (f64x2.pmax (local.get $peakv) (local.get $wv)))
         (if (v128.any_true (f64x2.lt (local.get $wv) (f64x2.mul (local.get $peakv) (local.get $keep))))
           (then
@@ -149,12 +160,13 @@
             (local.set $peak (f64x2.extract_lane 0 (local.get $peakv)))
             (local.set $dd (f64.div (f64.sub (local.get $w) (local.get $peak)) (local.get $peak)))
             (if (f64.lt (local.get $dd) (local.get $mdd)) (then (local.set $mdd (local.get $dd))))
-            (local.set $keep (f64x2.splat (f64.add (f64.const 1) (local.get $mdd))))))
-        (local.set $p (i32.add (local.get $p) (i32.const 8)))
-        (br $days)))
+            (local.set $keep (f64x2.splat (f64.add (f64.const 1) (local.get $mdd))))))))
+    (local.set $sum (f64.add (local.get $sum) (f64x2.extract_lane 1 (local.get $s))))
+    (local.set $downSum (f64.add (local.get $downSum) (f64x2.extract_lane 1 (local.get $down))))
+    (local.set $ewmaSum (f64.add (local.get $ewmaSum) (f64x2.extract_lane 1 (local.get $ewma))))
     (local.set $w (f64x2.extract_lane 0 (local.get $wv)))
 
-    ;; Pass 3: central moments about the mean, two days at a time.
+    ;; Pass 2: central moments about the mean, two days at a time.
     (local.set $mean (f64.div (local.get $sum) (f64.convert_i32_u (local.get $n))))
     (local.set $vmean (f64x2.splat (local.get $mean)))
     (local.set $p (local.get $r))
