@@ -26,7 +26,15 @@ let compiled: WebAssembly.Module | null = null;
 
 /** The kernels, compiled once per process (a WebAssembly SIMD module of ~1 KB: compiling is ~1 ms). */
 function kernelModule(): WebAssembly.Module {
-  return (compiled ??= new WebAssembly.Module(Buffer.from(SERIES_KERNELS_WASM, 'base64')));
+  if (!compiled) {
+    try {
+      compiled = new WebAssembly.Module(Buffer.from(SERIES_KERNELS_WASM, 'base64'));
+    } catch (err) {
+      // Every x86-64 CPU with SSE4.1 (2008 on) and every ARM64 one has what WebAssembly SIMD needs.
+      throw new Error(`the risk engine needs WebAssembly SIMD, which this machine's runtime refused: ${(err as Error).message}`, { cause: err });
+    }
+  }
+  return compiled;
 }
 
 /** Which SeriesMemory a buffer belongs to (the last one asked is remembered: the live loop asks about one book's memory). */
