@@ -295,6 +295,25 @@ describe('RiskBook live updates', () => {
     expect(() => book.metrics('given')).toThrow(/unknown portfolio/);
   });
 
+  it('ticks waiting in one portfolio survive another taking more positions than any had (the waiting lists are laid out again)', () => {
+    const table = generateDemoPrices({ lastDate: '2026-11-25' });
+    const symbols = table.symbols;
+    const held = symbols.slice(0, 3);
+    const portfolios = [pf('waits', 1e6), pf('grows', 1e6)];
+    const positions: Position[] = held.map((symbol, k) => ({ portfolio_id: 'waits', symbol, quantity: 100 * (k + 1) }));
+    const book = RiskBook.create({ table, portfolios, positions: [...positions, { portfolio_id: 'grows', symbol: symbols[5], quantity: 10 }] });
+    const last = book.latestDate();
+    const moved = held.map((s) => book.lastPrice(s)! * 1.03);
+    held.forEach((s, k) => book.applyTick(s, moved[k], last)); // 'waits' now has three holdings waiting
+    const grown = symbols.slice(6, 6 + 40).map((symbol, k) => ({ portfolio_id: 'grows', symbol, quantity: 5 + k }));
+    for (const pos of grown) book.setPosition(pos);
+
+    const ticked = { ...table, closes: Float64Array.from(table.closes) };
+    held.forEach((s, k) => (ticked.closes[(table.dates.length - 1) * symbols.length + symbols.indexOf(s)] = moved[k]));
+    const full = RiskBook.create({ table: ticked, portfolios, positions: [...positions, { portfolio_id: 'grows', symbol: symbols[5], quantity: 10 }, ...grown] });
+    for (const id of ['waits', 'grows']) expectSameFigures(book.metrics(id).metrics, full.metrics(id).metrics, id);
+  });
+
   it('portfolios added after it was built (past the room it was made with) or removed and added again read as in a book built with them', () => {
     const table = generateDemoPrices({ lastDate: '2026-11-25' });
     const demo = DEMO_PORTFOLIOS.map(({ id, name, nav, currency }) => ({ id, name, nav, currency }));

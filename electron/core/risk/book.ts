@@ -5,6 +5,8 @@
 //    history is contiguous; the newest `window` of them are the lookback, the older ones feed the
 //    VaR backtest (each day tested against the window before it);
 //  - per portfolio, its P&L on the same ring slots: pnl[slot] = sum_i MV[i] * r[i, slot].
+//    Both live in a SeriesMemory (series-memory.ts), where the WebAssembly kernels read them;
+//  - who holds each symbol: a HolderTable (holders.ts), typed arrays by holder id.
 // A tick on symbol s changes MV[s] (weights use the latest price) and r[s, today]; every holder's
 // P&L moves by dMV * r[s, t] on each day plus today's correction: O(T) per holder, not O(T x positions).
 // That update waits until the holder's figures are read: a tick only notes, per holding, the market
@@ -17,6 +19,7 @@ import { InputError, type PriceTable } from '../book/types';
 import { backtestHistoricalVar } from './backtest';
 import { correlationMatrix, historicalComponentVar, orderOfDays, parametricComponentVar } from './component';
 import { FIGURE_COUNT, type NullReasons, type RiskOptions, TAIL_CANDIDATES, type TailHint, computeFigures, metricsOf, navOf, navProblem, resolveRiskOptions } from './metrics';
+import { HolderTable } from './holders';
 import { SeriesMemory } from './series-memory';
 import { TAIL_95, TAIL_99, Z_95, Z_99 } from './stats';
 
@@ -60,34 +63,12 @@ export interface FiguresView {
   readonly observations: number;
 }
 
-/**
- * Position j of portfolio p in symbol s, listed under s: a tick finds its holders and their
- * quantities without a lookup. `qm` is quantity x multiplier (the market value per unit of price),
- * kept here so a tick need not reach into the portfolio's position arrays.
- */
-class Holder {
-  /** True while ticks on the symbol are not yet in p's P&L; then the market value and today's return the P&L does include. */
-  pending = false;
-
-  constructor(
-    readonly p: PortfolioState,
-    public j: number,
-    readonly s: number,
-    public qm: number,
-    /** Where its base market value and return sit in RiskBook.base (2 id, 2 id + 1). */
-    public id: number,
-  ) {}
-}
-
 class PortfolioState implements FiguresView, TailHint {
   /** Positions as parallel arrays (symbol index, quantity): packed number arrays, contiguous, so reading them all stays in cache. */
   readonly sym: number[] = [];
   readonly qty: number[] = [];
-  /** holderOf[j]: position j's entry in its symbol's holder list, once that index exists (its j is fixed up when positions move). */
-  readonly holderOf: Holder[] = [];
-  /** Holdings with ticks not yet applied to pnl (see Holder.pending): the first pendingCount entries (the array is reused, never shrunk). */
-  readonly pendingHolders: Holder[] = [];
-  pendingCount = 0;
+  /** holderOf[j]: position j's holder id in the book's HolderTable, once that exists (its position is fixed up when positions move). */
+  readonly holderOf: number[] = [];
   /**
    * Its figures, current while `fresh` (a tick, position or NAV change clears it). This object is
    * also their FiguresView and its TailHint, rather than holding objects of their own: every
@@ -120,6 +101,8 @@ class PortfolioState implements FiguresView, TailHint {
 
   constructor(
     readonly owner: RiskBook,
+    /** Its number in the book (a row of the holder table's waiting lists); a removed portfolio's goes to the next one added. */
+    readonly index: number,
     info: Portfolio,
     /** Its P&L series: a view of the book's SeriesMemory at byte `pnlAt` (made again when the memory grows). */
     public pnl: Float64Array,
@@ -179,11 +162,10 @@ export class RiskBook {
   private b1 = 0;
   private readonly books = new Map<string, PortfolioState>();
   /** Who holds each symbol: built on first need (a tick, portfoliosHolding), so a one-off computation never pays for it. */
-  private holderIndex: Holder[][] | null = null;
-  /** Each holder's noted market value and return (see Holder.pending), by id: numbers in one array, not boxed in each holder. */
-  private base = new Float64Array(0);
-  private nextHolderId = 0;
-  private readonly freeHolderIds: number[] = [];
+  private holderIndex: HolderTable | null = null;
+  /** The portfolios by number (see PortfolioState.index), and the numbers free for reuse. */
+  private readonly byIndex: (PortfolioState | undefined)[] = [];
+  private readonly freeIndexes: number[] = [];
   private readonly holderIds: (readonly string[] | null)[];
   /** Scratch in the memory: the lookback of a ring that wraps, and a portfolio's returns. */
   private series: Float64Array;
@@ -260,7 +242,7 @@ export class RiskBook {
   portfoliosHolding(symbol: string): readonly string[] {
     const s = this.symIndex.get(symbol);
     if (s === undefined) return [];
-    return (this.holderIds[s] ??= this.holders()[s].map((h) => h.p.info.id));
+    return (this.holderIds[s] ??= this.holders().bySymbol[s].map((id) => this.byIndex[this.holderIndex!.owner[id]]!.info.id));
   }
 
   latestDate(): string {
@@ -297,17 +279,20 @@ export class RiskBook {
     const lastSlot = (this.start + this.stored - 1) % this.cap;
     const rOld = hasReturn ? this.ret[row + lastSlot] : 0;
     const rNew = hasReturn ? simpleReturn(price, this.prevRow[s]) : 0;
-    const list = this.holders()[s];
-    const base = this.base;
-    for (const h of list) {
-      // The first tick since the holder's P&L was last brought up to date notes what it includes.
-      if (!h.pending) {
-        h.pending = true;
-        base[2 * h.id] = h.qm * old;
-        base[2 * h.id + 1] = rOld;
-        h.p.pendingHolders[h.p.pendingCount++] = h;
+    const table = this.holders();
+    const list = table.bySymbol[s];
+    const { pending, base, qm, owner, waiting, waitingIds, stride } = table;
+    for (let k = 0; k < list.length; k++) {
+      const id = list[k];
+      // The first tick since the holder's P&L was last brought up to date notes what it includes;
+      // a portfolio with holdings waiting is not fresh (see figuresOf).
+      if (pending[id] === 0) {
+        pending[id] = 1;
+        base[2 * id] = qm[id] * old;
+        base[2 * id + 1] = rOld;
+        const p = owner[id];
+        waitingIds[p * stride + waiting[p]++] = id;
       }
-      h.p.fresh = false;
     }
     if (hasReturn) this.ret[row + lastSlot] = rNew;
     return rolled ? this.portfolioIds() : this.portfoliosHolding(symbol);
@@ -329,7 +314,7 @@ export class RiskBook {
     else if (pos.quantity === 0) this.release(p, j);
     else {
       p.qty[j] = pos.quantity;
-      if (this.holderIndex) p.holderOf[j].qm = pos.quantity * this.mult[s];
+      if (this.holderIndex) this.holderIndex.qm[p.holderOf[j]] = pos.quantity * this.mult[s];
       p.mvStale = true;
     }
     this.touched(p);
@@ -356,6 +341,8 @@ export class RiskBook {
     while (p.sym.length > 0) this.release(p, p.sym.length - 1);
     p.removed = true;
     this.books.delete(id);
+    this.byIndex[p.index] = undefined;
+    this.freeIndexes.push(p.index);
     this.memory.free(p.pnlAt, this.cap);
   }
 
@@ -387,7 +374,7 @@ export class RiskBook {
   figuresOf(handle: PortfolioHandle): FiguresView {
     const p = handle as PortfolioState;
     if (p.owner !== this || p.removed) throw new InputError('portfolio', null, 'portfolio_id', `unknown portfolio "${p.info.id}"`);
-    if (!p.fresh) {
+    if (!p.fresh || (this.holderIndex !== null && this.holderIndex.waiting[p.index] > 0)) {
       this.applyPending(p);
       p.null_reasons = computeFigures({ pnl: this.pnlLookback(p), marketValues: this.marketValues(p), nav: p.nav }, this.opts, p.values, this.returns, p);
       p.as_of = this.latestDate();
@@ -473,7 +460,11 @@ export class RiskBook {
     checkPortfolio(info);
     const at = this.memory.alloc(this.cap);
     this.rebind();
-    this.books.set(info.id, new PortfolioState(this, info, this.memory.view(at, this.cap), at));
+    const index = this.freeIndexes.pop() ?? this.byIndex.length;
+    const p = new PortfolioState(this, index, info, this.memory.view(at, this.cap), at);
+    this.byIndex[index] = p;
+    this.holderIndex?.reserve(this.byIndex.length, 0);
+    this.books.set(info.id, p);
   }
 
   /** Makes every view of the memory again after it grew (growing detaches them): the returns, the scratch, each P&L. */
@@ -527,57 +518,48 @@ export class RiskBook {
     return s;
   }
 
-  private holders(): Holder[][] {
+  private holders(): HolderTable {
     if (!this.holderIndex) {
-      const index: Holder[][] = Array.from({ length: this.n }, () => []);
-      for (const p of this.books.values()) {
-        for (let j = 0; j < p.sym.length; j++) index[p.sym[j]].push((p.holderOf[j] = new Holder(p, j, p.sym[j], p.qty[j] * this.mult[p.sym[j]], -1)));
+      const table = new HolderTable(this.n);
+      let positions = 0;
+      for (const p of this.books.values()) positions = Math.max(positions, p.sym.length);
+      table.reserve(this.byIndex.length, positions);
+      // Numbered symbol by symbol, so a tick's holders sit side by side.
+      const bySymbol: PortfolioState[][] = Array.from({ length: this.n }, () => []);
+      for (const p of this.books.values()) for (const s of p.sym) bySymbol[s].push(p);
+      for (let s = 0; s < this.n; s++) {
+        for (const p of bySymbol[s]) {
+          const j = p.sym.indexOf(s);
+          p.holderOf[j] = table.add(s, j, p.qty[j] * this.mult[s], p.index);
+        }
       }
-      // Numbered symbol by symbol, so a tick's holders note their bases side by side.
-      let id = 0;
-      for (const list of index) for (const h of list) h.id = id++;
-      this.nextHolderId = id;
-      this.base = new Float64Array(2 * Math.max(64, id));
-      this.holderIndex = index;
+      this.holderIndex = table;
     }
     return this.holderIndex;
-  }
-
-  /** A free holder id, the base array grown when none is free. */
-  private holderId(): number {
-    const free = this.freeHolderIds.pop();
-    if (free !== undefined) return free;
-    const id = this.nextHolderId++;
-    if (2 * id + 1 >= this.base.length) {
-      const grown = new Float64Array(2 * this.base.length);
-      grown.set(this.base);
-      this.base = grown;
-    }
-    return id;
   }
 
   private hold(p: PortfolioState, s: number, q: number): void {
     const j = p.sym.push(s) - 1;
     p.qty.push(q);
     p.mvStale = true;
-    if (this.holderIndex) this.holderIndex[s].push((p.holderOf[j] = new Holder(p, j, s, q * this.mult[s], this.holderId())));
+    if (this.holderIndex) {
+      this.holderIndex.reserve(this.byIndex.length, p.sym.length);
+      p.holderOf[j] = this.holderIndex.add(s, j, q * this.mult[s], p.index);
+    }
     this.holderIds[s] = null;
   }
 
   /** Removes position j; the last position takes its place. */
   private release(p: PortfolioState, j: number): void {
     const s = p.sym[j];
-    if (this.holderIndex) {
-      removeItem(this.holderIndex[s], p.holderOf[j]);
-      this.freeHolderIds.push(p.holderOf[j].id);
-    }
+    if (this.holderIndex) this.holderIndex.remove(p.holderOf[j]);
     this.holderIds[s] = null;
     p.mvStale = true;
     const last = p.sym.length - 1;
     if (j !== last) {
       p.sym[j] = p.sym[last];
       p.qty[j] = p.qty[last];
-      if (this.holderIndex) (p.holderOf[j] = p.holderOf[last]).j = j;
+      if (this.holderIndex) this.holderIndex.position[(p.holderOf[j] = p.holderOf[last])] = j;
     }
     p.sym.pop();
     p.qty.pop();
@@ -598,40 +580,46 @@ export class RiskBook {
    * is stored too (the only place a price change reaches it).
    */
   private applyPending(p: PortfolioState): void {
-    const list = p.pendingHolders;
-    const count = p.pendingCount;
+    const table = this.holderIndex;
+    if (table === null) return;
+    const count = table.waiting[p.index];
     if (count === 0) return;
     const lastSlot = this.stored > 0 ? (this.start + this.stored - 1) % this.cap : -1;
     const { mv, mvStale, pnl } = p;
-    const { lastRow, ret, cap, base } = this;
-    // First the holdings themselves (each scattered in memory: a short loop lets their cache misses
-    // overlap), noting each one's change of market value; then the series, two rows per pass.
+    const { lastRow, ret, cap } = this;
+    const { waitingIds, sym, qm, base, position, pending } = table;
+    const row = p.index * table.stride;
+    // First the holdings themselves, noting each one's change of market value; then the series,
+    // two rows per pass.
     if (pendingDelta.length < count) pendingDelta = new Float64Array(2 * count);
     if (pendingSymbol.length < count) pendingSymbol = new Int32Array(2 * count);
     let today = 0;
     for (let k = 0; k < count; k++) {
-      const h = list[k];
-      const s = h.s;
-      const value = h.qm * lastRow[s];
-      const mvBase = base[2 * h.id];
+      const id = waitingIds[row + k];
+      const s = sym[id];
+      const value = qm[id] * lastRow[s];
+      const mvBase = base[2 * id];
       pendingDelta[k] = value - mvBase;
       pendingSymbol[k] = s;
-      if (lastSlot >= 0) today += mvBase * (ret[s * cap + lastSlot] - base[2 * h.id + 1]);
-      if (!mvStale) mv[h.j] = value;
-      h.pending = false;
+      if (lastSlot >= 0) today += mvBase * (ret[s * cap + lastSlot] - base[2 * id + 1]);
+      if (!mvStale) mv[position[id]] = value;
+      pending[id] = 0;
     }
     let k = 0;
     for (; k + 1 < count; k += 2) this.addTwoReturns(pnl, pendingSymbol[k], pendingDelta[k], pendingSymbol[k + 1], pendingDelta[k + 1]);
     if (k < count) this.addReturns(pnl, pendingSymbol[k], pendingDelta[k]);
     if (lastSlot >= 0) pnl[lastSlot] += today;
-    p.pendingCount = 0;
+    table.waiting[p.index] = 0;
     this.touched(p, count);
   }
 
   /** Forgets p's pending ticks: its P&L is about to be rebuilt from the current prices. */
   private dropPending(p: PortfolioState): void {
-    for (let k = 0; k < p.pendingCount; k++) p.pendingHolders[k].pending = false;
-    p.pendingCount = 0;
+    const table = this.holderIndex;
+    if (table === null) return;
+    const row = p.index * table.stride;
+    for (let k = 0; k < table.waiting[p.index]; k++) table.pending[table.waitingIds[row + k]] = 0;
+    table.waiting[p.index] = 0;
   }
 
   /** pnl[t] += x * r[s, t] over the lookback (a kernel: series-kernels.wat). */
@@ -793,13 +781,6 @@ function loadReturns(table: PriceTable, first: number, cap: number, ret: Float64
 function checkPortfolio(info: Portfolio): void {
   if (!info.id) throw new InputError('portfolio', null, 'id', 'is empty');
   if (info.nav !== null && !Number.isFinite(info.nav)) throw new InputError('portfolio', null, 'nav', `${info.nav} is not a finite number`);
-}
-
-/** Removes one item, order not kept (swap with the last). */
-function removeItem<T>(list: T[], item: T): void {
-  const j = list.indexOf(item);
-  list[j] = list[list.length - 1];
-  list.pop();
 }
 
 function asBacktest(confidence: number, r: ReturnType<typeof backtestHistoricalVar>): VarBacktest | null {

@@ -117,8 +117,10 @@ export class SeriesMemory {
     if (end > this.memory.buffer.byteLength) {
       const more = Math.ceil((end - this.memory.buffer.byteLength) / PAGE_BYTES);
       // At least double, so a book that keeps adding portfolios grows a logarithmic number of times.
+      owners.delete(this.memory.buffer);
       this.memory.grow(Math.max(more, this.memory.buffer.byteLength / PAGE_BYTES));
       owners.set(this.memory.buffer, this);
+      lastBuffer = null;
       this.heap = new Float64Array(this.memory.buffer);
       this.sumsView = this.view(this.sums.offset, SUMS_LENGTH);
       this.generation++;
