@@ -70,7 +70,8 @@ class PortfolioState implements FiguresView, TailHint {
   /** holderOf[j]: position j's holder id in the book's HolderTable, once that exists (its position is fixed up when positions move). */
   readonly holderOf: number[] = [];
   /**
-   * Its figures, current while `fresh` (a tick, position or NAV change clears it). This object is
+   * Its figures, current while `fresh` (a position or NAV change clears it) and none of its
+   * holdings waits in the holder table (a tick leaves them waiting, see applyTick). This object is
    * also their FiguresView and its TailHint, rather than holding objects of their own: every
    * recompute reads them, and each separate object was one more cache miss per recompute (a book
    * of 1,000 portfolios does not stay in cache between one portfolio's ticks).
@@ -525,13 +526,10 @@ export class RiskBook {
       for (const p of this.books.values()) positions = Math.max(positions, p.sym.length);
       table.reserve(this.byIndex.length, positions);
       // Numbered symbol by symbol, so a tick's holders sit side by side.
-      const bySymbol: PortfolioState[][] = Array.from({ length: this.n }, () => []);
-      for (const p of this.books.values()) for (const s of p.sym) bySymbol[s].push(p);
+      const bySymbol: { p: PortfolioState; j: number }[][] = Array.from({ length: this.n }, () => []);
+      for (const p of this.books.values()) p.sym.forEach((s, j) => bySymbol[s].push({ p, j }));
       for (let s = 0; s < this.n; s++) {
-        for (const p of bySymbol[s]) {
-          const j = p.sym.indexOf(s);
-          p.holderOf[j] = table.add(s, j, p.qty[j] * this.mult[s], p.index);
-        }
+        for (const { p, j } of bySymbol[s]) p.holderOf[j] = table.add(s, j, p.qty[j] * this.mult[s], p.index);
       }
       this.holderIndex = table;
     }
