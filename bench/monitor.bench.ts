@@ -273,9 +273,9 @@ async function main(): Promise<void> {
     report('recompute one portfolio (its P&L update + every metric)', `${costs.recomputeUs.toFixed(1)} us`);
     report('portfolios holding a ticked symbol (mean)', costs.holders.toFixed(0));
     print('1,000 ticks/s, defaults (--coalesce-ms 50 --recompute-budget 0.5)', child('run', '1000', '3', '20', '50', '0.5'), true);
-    // The fresh setting sits near the CPU target, where one run on a shared VM can land either
-    // side of it (identical code has measured 43% to 58% of a core): three runs, the median one
-    // shown (by CPU) with the range of each target figure over the three.
+    // One run on a shared VM moves with the host (identical code has measured 38% to 48% of a
+    // core at the fresh setting): three runs, the median one shown (by CPU) with the range of
+    // each target figure over the three.
     const fresh = [0, 1, 2].map(() => child('run', '1000', '3', '20', '6', '1') as Run).sort((a, b) => a.cpuShare - b.cpuShare);
     print('1,000 ticks/s, --coalesce-ms 6 --recompute-budget 1 (fresh), median of 3 runs by CPU', fresh[1], true);
     const range = (f: (r: Run) => number, digits: number) => `${Math.min(...fresh.map(f)).toFixed(digits)} to ${Math.max(...fresh.map(f)).toFixed(digits)}`;
