@@ -1,12 +1,12 @@
 ;; The risk book's two hot loops in WebAssembly, two days per instruction (f64x2 SIMD): a
-;; holding's move added to its portfolio's P&L series, and the one pass of sums, wealth and
+;; holding's move added to its portfolio's P&L series, and the two passes of sums, wealth and
 ;; central moments behind every return figure. JavaScript has no SIMD and V8 checks each typed-array
 ;; access; here the P&L update runs ~3x and the summary ~2x faster (docs/performance.md).
 ;;
 ;; Each kernel does the same floating-point operations, in the same order, as the scalar code it
 ;; replaced (which summed each total in two chains, even and odd days): lane 0 is the even days'
 ;; chain and lane 1 the odd days', added together last. So the figures are bit for bit what they
-;; were; series-kernels.test.ts holds them to a scalar reference.
+;; were; series-memory.test.ts holds them to a scalar reference.
 ;;
 ;; Series live in the memory the host passes in (see series-memory.ts); pointers are byte offsets,
 ;; lengths are counts of doubles. Assembled by scripts/build-kernels.mjs (wabt) into
