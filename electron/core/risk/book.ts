@@ -243,7 +243,10 @@ export class RiskBook {
   portfoliosHolding(symbol: string): readonly string[] {
     const s = this.symIndex.get(symbol);
     if (s === undefined) return [];
-    return (this.holderIds[s] ??= this.holders().bySymbol[s].map((id) => this.byIndex[this.holderIndex!.owner[id]]!.info.id));
+    const cached = this.holderIds[s];
+    if (cached) return cached;
+    const table = this.holders();
+    return (this.holderIds[s] = table.bySymbol[s].map((id) => this.byIndex[table.owner[id]]!.info.id));
   }
 
   latestDate(): string {

@@ -170,7 +170,7 @@ let staging: SeriesMemory | null = null;
 
 /**
  * Every moment-like figure of a series (at least 1 return) in one call of the summarize kernel
- * (series-kernels.wat: three passes, sums, wealth and central moments, two days at a time): this
+ * (series-kernels.wat: two passes, sums with wealth, then central moments, two days at a time): this
  * runs for each affected portfolio on every tick, where one pass per figure would cost several
  * times as much. The series is x[i] * (1 / divisor) (a portfolio's P&L over its NAV), written to
  * `r` (which may be x itself when divisor is 1); the first pass also collects `tail` candidates
@@ -185,7 +185,9 @@ export function summarizeScaled(x: Float64Array, divisor: number, r: Float64Arra
   const home = SeriesMemory.of(x);
   const inPlace = home !== undefined && home.holds(r) && home.hasRoom(n, cap);
   const memory = inPlace ? home : (staging ??= new SeriesMemory());
-  const { series, returns } = inPlace ? { series: x, returns: r } : memory.stage(x, cap);
+  let series = x;
+  let returns = r;
+  if (!inPlace) ({ series, returns } = memory.stage(x, cap));
   // A multiply per value, not a division: divisions are what the first pass would otherwise wait on.
   const sums = memory.summarize(series, 1 / divisor, returns, mar, lambda, tail ? tail.bound : NaN, cap);
   if (!inPlace) r.set(returns);
