@@ -1,11 +1,22 @@
 import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { echarts } from '../charts/echarts';
 import { snapshot } from '../testing/fixtures';
 import { deskHandlers, renderDesk } from '../testing/render';
 import { PORTFOLIO_CHARTS } from './PortfolioView';
 
-afterEach(cleanup);
+// The fixtures' history and updates are stamped 2026-11-26 14:00 to 14:32, and the charts keep
+// only points inside the chosen range (one day back from now): the clock is pinned just after
+// them, or the tests would start failing a day after those stamps. Only Date is faked: timers
+// (and so waitFor) run as usual.
+beforeEach(() => {
+  vi.useFakeTimers({ toFake: ['Date'] });
+  vi.setSystemTime(new Date('2026-11-26T14:35:00.000Z'));
+});
+afterEach(() => {
+  cleanup();
+  vi.useRealTimers();
+});
 
 describe('the portfolio view', () => {
   it('loads stored history for every charted metric over the chosen range, and refetches on a new range', async () => {
